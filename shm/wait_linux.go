@@ -1,0 +1,38 @@
+//go:build linux
+
+package shm
+
+import (
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The futex operations, shared (not FUTEX_PRIVATE_FLAG): the words live in a
+// mapping that several processes share.
+const (
+	futexWait = 0
+	futexWake = 1
+)
+
+// Wait32 sleeps while *addr == val, for at most timeout (0: no limit). It may
+// return early (a wake-up, a signal, or a spurious return); callers re-check
+// their condition. On Linux it is a futex wait, so the kernel wakes it.
+func Wait32(addr *uint32, val uint32, timeout time.Duration) {
+	var ts *unix.Timespec
+	if timeout > 0 {
+		t := unix.NsecToTimespec(int64(timeout))
+		ts = &t
+	}
+	unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWait, uintptr(val),
+		uintptr(unsafe.Pointer(ts)), 0, 0)
+}
+
+// Wake32 wakes up to n sleepers of Wait32 on addr.
+func Wake32(addr *uint32, n int) {
+	unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), futexWake, uintptr(n), 0, 0, 0)
+}
+
+// HasFutex reports whether Wait32 is a kernel wait (true) or polling.
+const HasFutex = true

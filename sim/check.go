@@ -1,0 +1,210 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/comanda/comanda/shm"
+	"github.com/comanda/comanda/trace"
+)
+
+// A Violation is a broken invariant: which, when, who, and what was expected
+// against what was found.
+type Violation struct {
+	Inv    Invariant
+	Step   uint64
+	Slot   int // the worker that broke it, or -1
+	Other  int // another worker involved, or -1
+	Order  trace.OrderKey
+	Detail string
+}
+
+// A Checker tests the invariants that need a view of the whole segment:
+// stats-drift and order-lost. (Workers catch lost-update, torn-write and
+// double-processing themselves, at the moment they happen; the scheduler
+// and the controller catch deadlock and lock-owner-died.) It keeps what it
+// has already reported, so each problem is reported once.
+type Checker struct {
+	cfg       *Config
+	dec       shm.BoardDecoder
+	board     shm.Board
+	haveBoard bool
+	stamp     shm.WriteStamp
+	present   map[trace.OrderKey]shm.Status
+	next      []int // per producer: the first order not yet known to be finished
+	gone      map[trace.OrderKey]bool
+	cancelled map[trace.OrderKey]bool
+	drift     string // the drift reported last ("" while the stats agree)
+}
+
+// NewChecker returns a checker for a run of cfg.
+func NewChecker(cfg *Config) *Checker {
+	c := &Checker{cfg: cfg, present: map[trace.OrderKey]shm.Status{},
+		gone: map[trace.OrderKey]bool{}, cancelled: map[trace.OrderKey]bool{},
+		next: make([]int, cfg.Producers)}
+	for i := range c.next {
+		c.next[i] = 1
+	}
+	return c
+}
+
+// Cancelled tells the checker that the controller cancelled orders keys.
+func (c *Checker) Cancelled(keys []trace.OrderKey) {
+	for _, k := range keys {
+		c.cancelled[k] = true
+	}
+}
+
+// Board returns the board the checker read last, and whether it could read
+// one.
+func (c *Checker) Board() (*shm.Board, bool) { return &c.board, c.haveBoard }
+
+// Scan tests stats-drift and order-lost against the segment as it is now,
+// without marking anything as reported. The caller makes sure the segment is
+// not changing meanwhile: in stepped mode it calls it between steps, in free
+// mode while holding the lock (or twice, with the lock off).
+func (c *Checker) Scan(seg *shm.Segment) []Violation {
+	if busyWriting(c.cfg, seg) {
+		return nil // a paced write is half done: the region is not a state
+	}
+	if st := seg.LoadWriteStamp(); st != c.stamp || !c.haveBoard {
+		c.stamp = st
+		raw, err := BoardBytes(c.cfg, seg.Data())
+		if err == nil {
+			err = c.dec.Decode(raw, &c.board)
+		}
+		c.haveBoard = err == nil
+		clear(c.present)
+		if c.haveBoard {
+			for i := range c.board.Orders {
+				o := &c.board.Orders[i]
+				if k := orderKey(o); k != 0 {
+					c.present[k] = o.Status
+				}
+			}
+		}
+	}
+	if !c.haveBoard {
+		return nil // readers report torn writes as they meet them
+	}
+	var out []Violation
+	if v, ok := c.checkDrift(seg); ok {
+		out = append(out, v)
+	}
+	return append(out, c.checkLost(seg)...)
+}
+
+// Check scans the segment and accepts what it finds: each problem is
+// reported once.
+func (c *Checker) Check(seg *shm.Segment) []Violation {
+	vs := c.Scan(seg)
+	c.Accept(seg, vs)
+	return vs
+}
+
+// Accept records violations as reported, so that Scan does not find them
+// again. (Check does Scan and Accept; free mode without the lock scans twice
+// and accepts only what both scans found.)
+func (c *Checker) Accept(seg *shm.Segment, vs []Violation) {
+	for _, v := range vs {
+		switch v.Inv {
+		case InvStatsDrift:
+			c.drift = v.Detail
+		case InvOrderLost:
+			c.gone[v.Order] = true
+			if seg != nil && v.Order != 0 {
+				seg.Ledger(v.Order.Producer() - 1).MarkLost(v.Order.N())
+			}
+		}
+	}
+}
+
+// busyWriting reports whether some worker is between the chunks of a
+// paced write.
+func busyWriting(cfg *Config, seg *shm.Segment) bool {
+	if cfg.WritePace <= 0 {
+		return false
+	}
+	for i := 0; i < cfg.Workers(); i++ {
+		if seg.Slot(i).Writing() {
+			return true
+		}
+	}
+	return false
+}
+
+// BoardBytes returns the committed JSON of a data region.
+func BoardBytes(cfg *Config, region []byte) ([]byte, error) {
+	if cfg.Protocol == ProtoShadow {
+		return shm.ShadowBlob(region)
+	}
+	return shm.SeedBlob(region)
+}
+
+// Totals are the workers' own counts, added up.
+type Totals struct {
+	Created, Taken, Completed uint64
+}
+
+// SumCounts adds up the private counts in the slots.
+func SumCounts(cfg *Config, seg *shm.Segment) Totals {
+	var t Totals
+	for i := 0; i < cfg.Workers(); i++ {
+		sl := seg.Slot(i)
+		t.Created += sl.Created()
+		t.Taken += sl.Taken()
+		t.Completed += sl.Completed()
+	}
+	return t
+}
+
+func (c *Checker) checkDrift(seg *shm.Segment) (Violation, bool) {
+	t := SumCounts(c.cfg, seg)
+	s := c.board.Stats
+	drift := ""
+	switch {
+	case uint64(s.Created) != t.Created:
+		drift = fmt.Sprintf("stats say %d orders created (total_criados), but the waiters created %d", s.Created, t.Created)
+	case uint64(s.Processed) != t.Completed:
+		drift = fmt.Sprintf("stats say %d orders processed (total_processados), but the kitchen finished %d", s.Processed, t.Completed)
+	}
+	if drift == "" {
+		c.drift = "" // agreed again: a new drift is a new episode
+		return Violation{}, false
+	}
+	if c.drift != "" {
+		return Violation{}, false // this episode was reported
+	}
+	return Violation{Inv: InvStatsDrift, Slot: int(c.stamp.Writer()), Other: -1, Detail: drift}, true
+}
+
+func (c *Checker) checkLost(seg *shm.Segment) []Violation {
+	held := map[trace.OrderKey]bool{}
+	for i := c.cfg.Producers; i < c.cfg.Workers(); i++ {
+		if k := seg.Slot(i).Order(); k != 0 {
+			held[trace.OrderKey(k)] = true
+		}
+	}
+	var out []Violation
+	for p := 1; p <= c.cfg.Producers; p++ {
+		created := int(seg.Slot(p - 1).Created())
+		ledger := seg.Ledger(p - 1)
+		advance := true
+		for n := c.next[p-1]; n <= created; n++ {
+			k := trace.MakeOrderKey(p, n)
+			e := ledger.Get(n)
+			finished := e.Completed > 0 || e.Lost || c.cancelled[k] || c.gone[k]
+			if !finished {
+				if _, ok := c.present[k]; !ok && !held[k] {
+					out = append(out, Violation{Inv: InvOrderLost, Slot: int(c.stamp.Writer()), Other: -1, Order: k,
+						Detail: fmt.Sprintf("order %s was created by P%d but is nowhere: not in the window, not in a kitchen, not finished", k, p)})
+				}
+			}
+			if advance && finished {
+				c.next[p-1] = n + 1
+			} else {
+				advance = false
+			}
+		}
+	}
+	return out
+}

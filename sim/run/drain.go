@@ -1,0 +1,186 @@
+package run
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/comanda/comanda/shm"
+	"github.com/comanda/comanda/sim"
+	"github.com/comanda/comanda/trace"
+)
+
+// ringRecorder is a worker's recorder: it encodes each event and puts it in
+// the worker's ring in the segment, where the controller drains it. It
+// never drops an event: when the ring is full it waits for the controller.
+type ringRecorder struct {
+	seg  *shm.Segment
+	slot shm.Slot
+	ring shm.Ring
+	full bool
+	buf  []byte
+	gone <-chan struct{}
+}
+
+func newRingRecorder(seg *shm.Segment, slot int, full bool, gone <-chan struct{}) *ringRecorder {
+	return &ringRecorder{seg: seg, slot: seg.Slot(slot), ring: seg.Ring(slot), full: full, gone: gone}
+}
+
+func (r *ringRecorder) Full() bool { return r.full }
+
+// Record takes the next sequence number and publishes the event. The slot's
+// pending word holds a lower bound of that number while the event is not yet
+// in the ring, so the controller never writes a later event before it.
+func (r *ringRecorder) Record(e *trace.Event) {
+	r.slot.SetPending(r.seg.Seq() + 1)
+	e.Seq = r.seg.NextSeq()
+	r.buf = trace.AppendEvent(r.buf[:0], e)
+	if !r.ring.Fits(len(r.buf)) {
+		r.buf = r.buf[:0] // cannot happen with the sizes we use; never block forever
+	}
+	for i := 0; !r.ring.TryPut(e.Seq, r.buf); i++ {
+		select {
+		case <-r.gone:
+			r.slot.SetPending(0)
+			return
+		default:
+		}
+		if i < 100 {
+			continue
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	r.slot.SetPending(0)
+}
+
+// ctlRecorder records the controller's own events (and, in the in-process
+// stepped driver, nothing else goes through it but the system worker's).
+// They wait in a queue that the drainer merges with the rings.
+type ctlRecorder struct {
+	seg   *shm.Segment
+	full  bool
+	mu    sync.Mutex
+	queue [][]byte // encoded bodies, in sequence order
+	seqs  []uint64
+}
+
+func (c *ctlRecorder) Full() bool { return c.full }
+
+func (c *ctlRecorder) Record(e *trace.Event) {
+	if !c.full && !essentialKind(e.Kind) {
+		return
+	}
+	c.mu.Lock()
+	pending := c.seg.ControllerPending()
+	atomic.StoreUint64(pending, c.seg.Seq()+1)
+	e.Seq = c.seg.NextSeq()
+	c.queue = append(c.queue, trace.AppendEvent(nil, e))
+	c.seqs = append(c.seqs, e.Seq)
+	atomic.StoreUint64(pending, 0)
+	c.mu.Unlock()
+}
+
+// essentialKind reports whether the controller records kind without a full
+// trace: what the summary and the supervisor need.
+func essentialKind(k trace.Kind) bool {
+	switch k {
+	case trace.InvariantBroken, trace.ReadFailed, trace.WorkerStarted, trace.WorkerExited,
+		trace.LockOwnerDied, trace.OrderRequeued, trace.OrderCancelled, trace.ShutdownPhase,
+		trace.TimerFired, trace.RunStarted, trace.RunEnded, trace.FaultInjected, trace.LockSwitched:
+		return true
+	}
+	return false
+}
+
+// take removes the queued events with seq below horizon.
+func (c *ctlRecorder) peek() (uint64, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.queue) == 0 {
+		return 0, nil, false
+	}
+	return c.seqs[0], c.queue[0], true
+}
+
+func (c *ctlRecorder) advance() {
+	c.mu.Lock()
+	c.queue[0] = nil
+	c.queue, c.seqs = c.queue[1:], c.seqs[1:]
+	c.mu.Unlock()
+}
+
+// A sink receives the run's events in sequence order, once each.
+type sink func(seq uint64, body []byte)
+
+// drainer merges the workers' rings and the controller's queue into one
+// stream ordered by sequence number, and hands it to the sink. It emits an
+// event only when no worker can still publish an earlier one (see
+// ringRecorder.Record).
+type drainer struct {
+	seg   *shm.Segment
+	ctl   *ctlRecorder
+	slots int
+	out   sink
+	mu    sync.Mutex // one drain at a time
+}
+
+// drain emits everything that can be emitted now and returns how many.
+func (d *drainer) drain() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	// Read the counter before the pending words: an event whose number is
+	// taken after this read is beyond the horizon anyway, and one taken
+	// before it had its pending word set before the number was taken.
+	horizon := d.seg.Seq() + 1
+	for i := 0; i < d.slots; i++ {
+		if p := d.seg.Slot(i).Pending(); p != 0 && p < horizon {
+			horizon = p
+		}
+	}
+	if p := atomic.LoadUint64(d.seg.ControllerPending()); p != 0 && p < horizon {
+		horizon = p
+	}
+	n := 0
+	for {
+		best, bestSeq := -2, uint64(0)
+		var bestBody []byte
+		if seq, body, ok := d.ctl.peek(); ok {
+			best, bestSeq, bestBody = -1, seq, body
+		}
+		for i := 0; i < d.slots; i++ {
+			seq, body, ok := d.seg.Ring(i).Peek()
+			if ok && (best == -2 || seq < bestSeq) {
+				best, bestSeq, bestBody = i, seq, body
+			}
+		}
+		if best == -2 || bestSeq >= horizon {
+			return n
+		}
+		d.out(bestSeq, bestBody)
+		if best == -1 {
+			d.ctl.advance()
+		} else {
+			d.seg.Ring(best).Advance()
+		}
+		n++
+	}
+}
+
+// drainAll empties everything, ignoring the horizon: for the end of a run,
+// when no worker is left to publish (and a dead worker's half-recorded
+// event is lost with it).
+func (d *drainer) drainAll() {
+	for i := 0; i < d.slots; i++ {
+		d.seg.Slot(i).SetPending(0)
+	}
+	atomic.StoreUint64(d.seg.ControllerPending(), 0)
+	for d.drain() > 0 {
+	}
+}
+
+// forget drops the horizon of a dead worker, whose pending event will never
+// come.
+func (d *drainer) forget(slot int) { d.seg.Slot(slot).SetPending(0) }
+
+var _ sim.Recorder = (*ringRecorder)(nil)
+var _ sim.Recorder = (*ctlRecorder)(nil)

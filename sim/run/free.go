@@ -1,0 +1,353 @@
+package run
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/comanda/comanda/shm"
+	"github.com/comanda/comanda/sim"
+	"github.com/comanda/comanda/trace"
+)
+
+// freeLoop is the controller of a free run: it supervises the workers
+// (restarting the dead), injects faults, checks the invariants, fires the
+// timer, and carries out the graceful stop.
+func (r *Run) freeLoop() {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	lastCheck := time.Now()
+	for {
+		select {
+		case ex := <-r.drv.exits():
+			r.onExit(ex, false)
+		case <-r.stopCh:
+			r.shutdownFree()
+			return
+		case <-r.killCh:
+			r.killAll()
+			r.finish("killed", nil)
+			return
+		case <-tick.C:
+			elapsed := time.Since(r.start)
+			if r.cfg.Duration > 0 && elapsed >= r.cfg.Duration {
+				r.record(trace.TimerFired, -1, int64(r.cfg.Duration), 0, nil)
+				r.logf("time is up (%s): stopping", r.cfg.Duration)
+				r.shutdownFree()
+				return
+			}
+			r.injectAfterFaults(elapsed)
+			if time.Since(lastCheck) >= checkEvery {
+				r.checkFree()
+				lastCheck = time.Now()
+			}
+		}
+	}
+}
+
+// checkEvery is how often free mode checks the invariants.
+const checkEvery = 50 * time.Millisecond
+
+// injectAfterFaults kills the workers whose "after" fault is due.
+func (r *Run) injectAfterFaults(elapsed time.Duration) {
+	for i := range r.cfg.Faults {
+		f := &r.cfg.Faults[i]
+		if f.When != "after" || f.Count <= 0 || elapsed < f.After || !r.alive[f.Slot] {
+			continue
+		}
+		f.Count--
+		r.record(trace.FaultInjected, -1, sim.FaultKill, int64(f.Slot), []byte("killed by the scenario's fault"))
+		r.logf("fault: killing %s (PID %d)", r.cfg.WorkerName(f.Slot), r.PID(f.Slot))
+		r.drv.kill(f.Slot)
+	}
+}
+
+// KillWorker kills the worker in slot on the spot (the TUI's fault key).
+// Its supervisor recovers what it held and starts a replacement.
+func (r *Run) KillWorker(slot int) {
+	if slot < 0 || slot >= r.cfg.Workers() {
+		return
+	}
+	r.record(trace.FaultInjected, -1, sim.FaultKill, int64(slot), []byte("killed from the keyboard"))
+	r.drv.kill(slot)
+}
+
+// onExit handles a worker's end: record it, recover what it held, put its
+// order back in the queue, and start a replacement unless the run is
+// stopping or the worker left as told.
+func (r *Run) onExit(ex exitInfo, stopping bool) {
+	r.alive[ex.slot] = false
+	r.noteExit(ex)
+	r.drn.forget(ex.slot)
+	name := r.cfg.WorkerName(ex.slot)
+	if ex.status == 0 && stopping {
+		return
+	}
+	key, locks := sim.Recover(r.cfg, r.seg, ex.slot, ex.pid, r.sysPID, r.ctl, r.now(), r.seg.Steps())
+	r.logf("%s (PID %d) ended: %s", name, ex.pid, describeExit(ex.status))
+	for _, l := range locks {
+		r.logf("%s held lock %d: recovered", name, l+1)
+	}
+	if key != 0 {
+		r.requeue(key, ex.slot)
+	}
+	if stopping || r.restarts[ex.slot] >= maxRestarts {
+		return
+	}
+	r.restarts[ex.slot]++
+	if err := r.startWorker(ex.slot, r.restarts[ex.slot]); err != nil {
+		r.logf("could not restart %s: %v", name, err)
+		return
+	}
+	r.logf("%s restarted (PID %d)", name, r.PID(ex.slot))
+}
+
+// maxRestarts bounds restarts per slot, so a worker that cannot start does
+// not loop forever.
+const maxRestarts = 1000
+
+// requeue puts order k, which the dead consumer in slot had in
+// preparation, back in the queue.
+func (r *Run) requeue(k trace.OrderKey, slot int) {
+	r.sys.StartRequeue(k, slot)
+	r.systemSection(nil)
+	r.requeued.Add(1)
+	r.logf("order %s, which %s was preparing, is back in the queue", k, r.cfg.WorkerName(slot))
+}
+
+// systemSection runs the system worker's current section to its end,
+// taking the lock like everybody else. before, if not nil, runs before each
+// step (the checker reads the board while the section holds the lock).
+func (r *Run) systemSection(before func(op sim.Op)) {
+	b := &body{w: r.sys, seg: r.seg, slot: shm.SystemSlot, pid: r.sysPID, rec: r.ctl,
+		start: r.start, gone: r.killCh, isLive: r.isLive}
+	env := sim.Env{Seg: r.seg, PID: r.sysPID, Rec: r.ctl}
+	for r.sys.Busy() {
+		if before != nil {
+			before(r.sys.Op())
+		}
+		if _, more := b.stepOnce(&env); !more {
+			return
+		}
+	}
+}
+
+// isLive reports whether the worker in slot is alive (the robust lock's
+// question, asked of the kernel, not of a PID that may have been reused).
+func (r *Run) isLive(slot int) bool {
+	if slot == shm.SystemSlot {
+		return true
+	}
+	if r.file != nil {
+		return r.file.IsLive(slot)
+	}
+	return r.seg.Slot(slot).PID() != 0
+}
+
+// checkFree checks the invariants of a free run. With the lock on, it
+// reads under the lock (as the system worker), so the segment holds still.
+// With the lock off there is nothing to hold it still: it scans twice, a
+// moment apart, and reports only what both scans found.
+func (r *Run) checkFree() {
+	var found []sim.Violation
+	if r.seg.HasFlag(shm.FlagLockOn) && r.cfg.LockScope == sim.ScopeShared {
+		r.sys.StartInspect()
+		scanned := false
+		r.systemSection(func(op sim.Op) {
+			if op == sim.OpRelease && !scanned {
+				found = r.checker.Scan(r.seg)
+				scanned = true
+			}
+		})
+	} else {
+		first := r.checker.Scan(r.seg)
+		if len(first) == 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+		second := r.checker.Scan(r.seg)
+		for _, v := range first {
+			for _, w := range second {
+				if v.Inv == w.Inv && v.Order == w.Order && v.Detail == w.Detail {
+					found = append(found, v)
+					break
+				}
+			}
+		}
+	}
+	r.checker.Accept(r.seg, found)
+	for _, v := range found {
+		r.ctl.Record(&trace.Event{Step: r.seg.Steps(), Time: r.now(), Kind: trace.InvariantBroken,
+			Worker: trace.System, Order: v.Order, Arg: int64(v.Inv), Arg2: int64(v.Other), Data: []byte(v.Detail)})
+	}
+}
+
+// inPreparation counts the orders the kitchens hold.
+func (r *Run) inPreparation() int {
+	n := 0
+	for i := r.cfg.Producers; i < r.cfg.Workers(); i++ {
+		if r.seg.Slot(i).Order() != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// shutdownFree is the original's graceful stop, steps 1–6 (finish does
+// 7–9): mark, stop taking orders, stop the waiters, cancel what is pending,
+// let the kitchens finish what they hold, let the kitchens go.
+func (r *Run) shutdownFree() {
+	phase := func(p sim.Phase, count int, format string, args ...any) {
+		r.phase.Store(int32(p))
+		r.record(trace.ShutdownPhase, -1, int64(p), int64(count), nil)
+		r.logf(format, args...)
+	}
+	r.seg.SetFlag(shm.FlagShutdown, true)
+	phase(sim.PhaseMarked, 0, "1/9 system marked for shutdown")
+	phase(sim.PhaseNoNewOrders, 0, "2/9 kitchens take no new orders")
+
+	producers := r.slotsOf(shm.RoleProducer)
+	phase(sim.PhaseStopProducers, len(producers), "3/9 stopping %d waiter(s)", len(producers))
+	if !r.stopSlots(producers) {
+		return
+	}
+	phase(sim.PhaseCancel, 0, "4/9 cancelling pending orders")
+	r.sys.StartCancel()
+	r.systemSection(nil)
+	if r.killed() {
+		r.killAll()
+		r.finish("killed", nil)
+		return
+	}
+	n := len(r.sys.Cancelled())
+	r.checker.Cancelled(r.sys.Cancelled())
+	r.logf("   %d pending order(s) cancelled", n)
+
+	inPrep := r.inPreparation()
+	phase(sim.PhaseDrain, inPrep, "5/9 waiting for %d order(s) in preparation…", inPrep)
+	deadline := time.Now().Add(r.cfg.Drain)
+	trail := []int{inPrep}
+	for inPrep > 0 {
+		if r.cfg.Drain > 0 && time.Now().After(deadline) {
+			r.logf("   gave up after %s: %d order(s) still in preparation", r.cfg.Drain, inPrep)
+			break
+		}
+		select {
+		case ex := <-r.drv.exits():
+			r.onExit(ex, true)
+		case <-r.killCh:
+			r.killAll()
+			r.finish("killed", nil)
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+		if n := r.inPreparation(); n != inPrep {
+			inPrep = n
+			trail = append(trail, n)
+			r.record(trace.ShutdownPhase, -1, int64(sim.PhaseDrain), int64(n), nil)
+			r.logf("   waiting for %d order(s)… %s", n, arrows(trail))
+		}
+	}
+	consumers := r.slotsOf(shm.RoleConsumer)
+	phase(sim.PhaseStopConsumers, len(consumers), "6/9 stopping %d kitchen(s)", len(consumers))
+	if !r.stopSlots(consumers) {
+		return
+	}
+	r.logf("7/9 every worker reaped; 8/9 writing the report; 9/9 removing the segment")
+	r.finish(sim.StopGraceful, nil)
+}
+
+// arrows prints a countdown: "3 → 2 → 1 → 0".
+func arrows(ns []int) string {
+	s := ""
+	for i, n := range ns {
+		if i > 0 {
+			s += " → "
+		}
+		s += strconv.Itoa(n)
+	}
+	return s
+}
+
+// slotsOf lists the live slots of a role.
+func (r *Run) slotsOf(role shm.Role) []int {
+	var s []int
+	for i := 0; i < r.cfg.Workers(); i++ {
+		if rl, _ := r.cfg.SlotRole(i); rl == role && r.alive[i] {
+			s = append(s, i)
+		}
+	}
+	return s
+}
+
+// stopSlots asks the workers in slots to leave (an exit request and
+// SIGTERM), waits for them for the grace time, and kills those still
+// there. It reports false when a kill request ended the run meanwhile.
+func (r *Run) stopSlots(slots []int) bool {
+	for _, i := range slots {
+		r.drv.terminate(i)
+	}
+	grace := time.After(r.cfg.Grace)
+	killed := false
+	for r.anyAlive(slots) {
+		select {
+		case ex := <-r.drv.exits():
+			r.onExit(ex, true)
+		case <-grace:
+			if !killed {
+				for _, i := range slots {
+					if r.alive[i] {
+						r.logf("   %s did not leave within %s: killing it", r.cfg.WorkerName(i), r.cfg.Grace)
+						r.drv.kill(i)
+					}
+				}
+				killed = true
+			}
+		case <-r.killCh:
+			r.killAll()
+			r.finish("killed", nil)
+			return false
+		}
+	}
+	return true
+}
+
+func (r *Run) anyAlive(slots []int) bool {
+	for _, i := range slots {
+		if r.alive[i] {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Run) killed() bool {
+	select {
+	case <-r.killCh:
+		return true
+	default:
+		return false
+	}
+}
+
+// killAll kills every worker and reaps them.
+func (r *Run) killAll() {
+	r.seg.SetFlag(shm.FlagExit, true)
+	var all []int
+	for i := 0; i < r.cfg.Workers(); i++ {
+		if r.alive[i] {
+			all = append(all, i)
+			r.drv.kill(i)
+		}
+	}
+	deadline := time.After(10 * time.Second)
+	for r.anyAlive(all) {
+		select {
+		case ex := <-r.drv.exits():
+			r.alive[ex.slot] = false
+			r.noteExit(ex)
+		case <-deadline:
+			r.logf("some workers did not die within 10 s")
+			return
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package run
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/comanda/comanda/shm"
+	"github.com/comanda/comanda/sim"
+	"github.com/comanda/comanda/trace"
+)
+
+// A body is one worker's life in free mode: a worker process runs one, the
+// in-process driver runs one per goroutine. It steps the worker as fast as
+// the worker's outcomes allow, and carries out those outcomes with real
+// time: sleeping, waiting on the lock word (a futex on Linux), waiting for
+// an order or for room.
+type body struct {
+	w       *sim.Worker
+	seg     *shm.Segment
+	slot    int
+	pid     int
+	rec     sim.Recorder
+	start   time.Time
+	stepped bool
+
+	// gone is closed when the worker must stop at once: its controller died
+	// or the in-process driver killed it.
+	gone <-chan struct{}
+	// nudge wakes a sleeping worker early (an exit request).
+	nudge <-chan struct{}
+	// isLive reports whether the worker in a slot is alive, for the robust
+	// lock: a waiter that finds the owner dead takes the lock over.
+	isLive func(slot int) bool
+}
+
+// ending says how a body ended.
+type ending int
+
+const (
+	endExited ending = iota // the worker left as its program said
+	endGone                 // told to stop at once
+	endDie                  // a fault: the worker dies where it stands
+)
+
+// runFree steps the worker until it leaves.
+func (b *body) runFree() ending {
+	env := sim.Env{Seg: b.seg, PID: b.pid, Rec: b.rec}
+	for {
+		if end, more := b.stepOnce(&env); !more {
+			return end
+		}
+	}
+}
+
+// stepOnce takes one step and carries out its outcome (sleeping, waiting).
+// It reports false, with how the worker ended, when the worker is done.
+func (b *body) stepOnce(env *sim.Env) (ending, bool) {
+	select {
+	case <-b.gone:
+		return endGone, false
+	default:
+	}
+	env.Now = int64(time.Since(b.start))
+	env.Step = b.seg.NextStep()
+	b.seg.Slot(b.slot).Beat(env.Now)
+	out := b.w.Step(env)
+	ok := true
+	switch out.Next {
+	case sim.NextSleep:
+		ok = b.sleep(out.Sleep)
+	case sim.NextBlock:
+		ok = b.waitLock(env, out)
+	case sim.NextWait:
+		ok = b.waitWord(out)
+	case sim.NextDie:
+		return endDie, false
+	case sim.NextExit:
+		return endExited, false
+	}
+	if !ok {
+		return endGone, false
+	}
+	return endExited, true
+}
+
+// runStepped takes one step each time the controller grants one, until the
+// worker leaves. The controller waits for each step to be done before it
+// grants the next, to this worker or another, so steps never overlap.
+func (b *body) runStepped() ending {
+	env := sim.Env{Seg: b.seg, PID: b.pid, Rec: b.rec}
+	sl := b.seg.Slot(b.slot)
+	turn := sl.TurnWord()
+	last := atomic.LoadUint32(turn)
+	sl.SetState(uint32(sim.StateReady))
+	for {
+		for atomic.LoadUint32(turn) == last {
+			select {
+			case <-b.gone:
+				return endGone
+			default:
+			}
+			if b.seg.HasFlag(shm.FlagExit) {
+				return endExited // the run is over
+			}
+			shm.Wait32(turn, last, 100*time.Millisecond)
+		}
+		last = atomic.LoadUint32(turn)
+		env.Now = b.seg.Clock()
+		env.Step = b.seg.Steps()
+		out := b.w.Step(&env)
+		done := b.seg.TurnDone()
+		if out.Next == sim.NextDie {
+			return endDie // the controller sees the death instead of "done"
+		}
+		atomic.AddUint32(done, 1)
+		shm.Wake32(done, 1)
+		if out.Next == sim.NextExit {
+			return endExited
+		}
+	}
+}
+
+// sleep sleeps d, waking early for an exit request. It reports false when
+// the worker must stop at once.
+func (b *body) sleep(d time.Duration) bool {
+	sl := b.seg.Slot(b.slot)
+	end := time.Now().Add(d)
+	for {
+		left := time.Until(end)
+		if left <= 0 || sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit) {
+			return true
+		}
+		if left > exitPoll {
+			left = exitPoll
+		}
+		t := time.NewTimer(left)
+		select {
+		case <-t.C:
+		case <-b.nudge:
+			t.Stop()
+			return true
+		case <-b.gone:
+			t.Stop()
+			return false
+		}
+	}
+}
+
+// exitPoll is how often a sleeping worker looks at its exit request (on
+// Windows, where there is no SIGTERM to wake it, that is all it has).
+const exitPoll = 50 * time.Millisecond
+
+// lockPatience is how long a worker sleeps on a lock word before it checks
+// whether the owner is still alive.
+const lockPatience = 50 * time.Millisecond
+
+// waitLock waits until the lock word changes. When it does not change for
+// a while, it checks whether the owner died; a dead owner's lock is taken
+// over (robust lock, like EOWNERDEAD) and freed, and the worker retries.
+func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
+	seen := out.Seen
+	if !shm.MarkWaiting(out.Lock, seen) {
+		return true // the word changed: try again at once
+	}
+	seen |= 1 << 30
+	for shm.LoadLock(out.Lock) == seen {
+		select {
+		case <-b.gone:
+			return false
+		default:
+		}
+		shm.WaitLock(out.Lock, seen, lockPatience)
+		if shm.LoadLock(out.Lock) != seen {
+			break
+		}
+		owner := shm.LockOwner(seen)
+		slot := ownerSlot(b.seg, owner)
+		if slot >= 0 && b.isLive(slot) {
+			continue
+		}
+		if shm.TakeOver(out.Lock, seen, b.pid) {
+			lock := int64(0)
+			if out.Lock == b.seg.LockWord(1) {
+				lock = 1
+			}
+			env.Now = int64(time.Since(b.start))
+			b.rec.Record(&trace.Event{Step: env.Step, Time: env.Now, Kind: trace.LockOwnerDied,
+				Worker: uint8(b.slot), Lock: uint8(lock), Arg: int64(owner), Arg2: int64(slot)})
+			b.rec.Record(&trace.Event{Step: env.Step, Time: env.Now, Kind: trace.InvariantBroken,
+				Worker: uint8(b.slot), Arg: int64(sim.InvLockOwnerDied), Arg2: int64(slot),
+				Data: []byte(sim.OwnerDiedText(b.w.Config(), slot, owner, int(lock), b.slot))})
+			shm.Unlock(out.Lock)
+			shm.WakeLockAll(out.Lock)
+		}
+		return true
+	}
+	return true
+}
+
+// ownerSlot returns the slot whose process holds pid, or -1 (the owner is
+// then not one of this run's live workers: its process is gone).
+func ownerSlot(seg *shm.Segment, pid int) int {
+	for i := 0; i < shm.MaxWorkers; i++ {
+		if seg.Slot(i).PID() == pid {
+			return i
+		}
+	}
+	return -1
+}
+
+// waitWord waits for an order, for room, or to be let go.
+func (b *body) waitWord(out sim.Outcome) bool {
+	sl := b.seg.Slot(b.slot)
+	var word *uint32
+	switch out.Word {
+	case sim.WaitOrders:
+		word = b.seg.QueueVersion()
+	case sim.WaitSpace:
+		word = b.seg.SpaceVersion()
+	}
+	for {
+		select {
+		case <-b.gone:
+			return false
+		case <-b.nudge:
+			return true
+		default:
+		}
+		if sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit) {
+			return true
+		}
+		if word == nil {
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		if atomic.LoadUint32(word) != out.Val {
+			return true
+		}
+		shm.Wait32(word, out.Val, 50*time.Millisecond)
+	}
+}

@@ -1,0 +1,109 @@
+package run
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/comanda/comanda/shm"
+	"github.com/comanda/comanda/sim"
+)
+
+// WorkerMain is the life of a worker process (`comanda worker`): attach to
+// the segment, take the slot, run the worker's steps, leave. It returns the
+// process's exit code.
+//
+// A worker never outlives its controller: the controller holds the write
+// end of a pipe whose read end is this process's fd 3; when the controller
+// dies, however it dies, the pipe reads EOF and the worker exits at once
+// (on Linux the kernel also sends SIGTERM, the parent-death signal). The
+// last worker out of a dead controller's run removes the segment file.
+func WorkerMain(segPath string, slot int, stderr io.Writer) int {
+	f, err := shm.Open(segPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "comanda worker: %v\n", err)
+		return 3
+	}
+	defer f.Close()
+	seg := f.Seg
+	cfg, err := sim.DecodeConfig(seg.Config())
+	if err != nil {
+		fmt.Fprintf(stderr, "comanda worker: %v\n", err)
+		return 3
+	}
+	if slot < 0 || slot >= cfg.Workers() {
+		fmt.Fprintf(stderr, "comanda worker: slot %d is not in this run\n", slot)
+		return 3
+	}
+	// Liveness first, then the PID: whoever sees our PID in the slot can
+	// already check that we are alive.
+	if err := f.HoldLive(slot); err != nil {
+		fmt.Fprintf(stderr, "comanda worker: %v\n", err)
+		return 3
+	}
+	gone := make(chan struct{})
+	var goneOnce atomic.Bool
+	leave := func() {
+		if goneOnce.CompareAndSwap(false, true) {
+			close(gone)
+		}
+	}
+	go watchController(leave)
+	nudge := make(chan struct{}, 1)
+	signal.Ignore(os.Interrupt) // Ctrl-C is the controller's to handle
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM)
+	sl := seg.Slot(slot)
+	go func() {
+		for range sigs {
+			if sl.ExitRequested() || !controllerAlive(f) {
+				leave() // a second request, or the controller is gone: at once
+				continue
+			}
+			sl.RequestExit(true)
+			select {
+			case nudge <- struct{}{}:
+			default:
+			}
+		}
+	}()
+
+	w := sim.NewWorker(cfg, slot, sl.Incarnation())
+	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: time.Unix(0, seg.StartNano()),
+		rec: newRingRecorder(seg, slot, cfg.Trace, gone), gone: gone, nudge: nudge, isLive: f.IsLive}
+	atomic.AddInt32(seg.Live(), 1)
+	sl.SetPID(os.Getpid())
+
+	var end ending
+	if seg.HasFlag(shm.FlagStepped) {
+		end = b.runStepped()
+	} else {
+		end = b.runFree()
+	}
+	if end == endDie {
+		dieNow()
+	}
+	if atomic.AddInt32(seg.Live(), -1) == 0 && !controllerAlive(f) {
+		os.Remove(segPath) // the controller died: the last worker out cleans up
+	}
+	return 0
+}
+
+// controllerAlive reports whether the run's controller still holds its
+// liveness byte.
+func controllerAlive(f *shm.File) bool { return f.IsLive(shm.SystemSlot) }
+
+// watchController calls leave when the pipe from the controller (fd 3)
+// reaches EOF: the controller closed it or died.
+func watchController(leave func()) {
+	ctl := os.NewFile(3, "controller")
+	if ctl == nil {
+		return
+	}
+	io.Copy(io.Discard, ctl)
+	leave()
+}

@@ -1,0 +1,370 @@
+package sim
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/comanda/comanda/shm"
+	"github.com/comanda/comanda/trace"
+)
+
+// This file holds the body of a critical section over the JSON protocols
+// (seed and shadow): read the board, change it, write it back.
+
+// ReadRetries is how many times a failed read is tried, 100 ms apart, as in
+// the original.
+const (
+	ReadRetries = 3
+	RetryPause  = 100 * time.Millisecond
+)
+
+func atomicLoad(p *uint32) uint32 { return atomic.LoadUint32(p) }
+
+// blob returns the committed JSON of the region.
+func (w *Worker) blob(region []byte) ([]byte, error) {
+	if w.cfg.Protocol == ProtoShadow {
+		return shm.ShadowBlob(region)
+	}
+	return shm.SeedBlob(region)
+}
+
+// read loads the board and prepares the write the section makes.
+func (w *Worker) read(env *Env) Outcome {
+	region := env.Seg.Data()
+	w.readStamp = env.Seg.LoadWriteStamp()
+	w.emit(env, trace.MemRead, 0, 0, 0, int64(w.readLength(region)), nil)
+	raw, err := w.blob(region)
+	if err == nil {
+		err = w.dec.Decode(raw, &w.board)
+	}
+	if err != nil {
+		w.failures++
+		w.emit(env, trace.ReadFailed, 0, 0, int64(w.failures), 0, []byte(err.Error()))
+		if w.failures == 1 {
+			w.violation(env, InvTornWrite, 0, -1, fmt.Sprintf("%s read a data region that does not decode: %v", w.name(), err))
+		}
+		if w.failures < ReadRetries {
+			// As the original did: give the lock back, wait 100 ms, and
+			// try the whole section again.
+			w.op = OpRelease
+			w.retrying = true
+			return Outcome{Next: NextRun}
+		}
+		if !w.rollBack(region) {
+			// The original's fallback: an empty structure, which the next
+			// write makes the new content of the segment. Everything is
+			// wiped.
+			w.board.Orders = w.board.Orders[:0]
+			w.board.Stats = shm.Stats{}
+		}
+	}
+	w.failures = 0
+	w.change(env)
+	if !w.changed {
+		w.op = OpRelease
+		return Outcome{Next: NextRun}
+	}
+	w.encode(env)
+	w.op = OpWrite
+	return Outcome{Next: NextRun}
+}
+
+// rollBack is the shadow protocol's way out of a committed copy that does
+// not decode (only possible with the lock off): the other copy holds the
+// state before the last commit. It reports whether that copy decoded.
+func (w *Worker) rollBack(region []byte) bool {
+	if w.cfg.Protocol != ProtoShadow {
+		return false
+	}
+	off := shm.ShadowCopyOffset(1 - shm.ShadowActive(region))
+	raw, err := shm.SeedBlob(region[off : off+shm.ShadowCopy])
+	return err == nil && w.dec.Decode(raw, &w.board) == nil
+}
+
+// readLength returns how many bytes a read of the region covers.
+func (w *Worker) readLength(region []byte) int {
+	raw, err := w.blob(region)
+	if err != nil {
+		return 4
+	}
+	return len(raw) + 4
+}
+
+// change applies the section's change to the board and says what the write
+// will commit.
+func (w *Worker) change(env *Env) {
+	b := &w.board
+	w.changed = false
+	w.commit = commitInfo{}
+	switch w.tx {
+	case txAdd:
+		if w.cfg.Protocol == ProtoShadow && len(b.Orders) >= w.cfg.Capacity {
+			if !w.makeRoom() {
+				return // full of unfinished orders: the producer waits
+			}
+		}
+		n := int(env.Seg.Slot(w.Slot).Created()) + 1
+		if w.order.ID == 0 || w.order.ID != shm.OrderID(w.ID, n) {
+			w.order = shm.Order{
+				ID:       shm.OrderID(w.ID, n),
+				Table:    1 + w.rng.IntN(w.cfg.Tables),
+				Item:     w.cfg.Menu[w.rng.IntN(len(w.cfg.Menu))],
+				Status:   shm.StatusPending,
+				Producer: w.ID,
+				Consumer: -1,
+			}
+		}
+		w.order.Timestamp = w.timestamp(env)
+		b.Orders = append(b.Orders, w.order)
+		b.Stats.Created++
+		w.commit.kind, w.commit.key = trace.OrderCreated, trace.MakeOrderKey(w.ID, n)
+	case txTake:
+		if env.Seg.HasFlag(shm.FlagShutdown) {
+			return // a stopping kitchen takes no new orders
+		}
+		for i := range b.Orders {
+			o := &b.Orders[i]
+			if o.Status == shm.StatusPending {
+				o.Status = shm.StatusInPrep
+				o.Consumer = w.ID
+				key := orderKey(o)
+				w.commit = commitInfo{kind: trace.OrderTaken, key: key, arg: int64(w.ID)}
+				w.curID, w.curProducer = o.ID, o.Producer
+				break
+			}
+		}
+		if w.commit.kind == 0 {
+			return // nothing to take
+		}
+	case txFinish:
+		for i := range b.Orders {
+			o := &b.Orders[i]
+			if o.ID == w.curID && o.Producer == w.curProducer {
+				o.Status = shm.StatusDone
+				break
+			}
+		}
+		// The kitchen did cook it, found or not: the original counts it.
+		b.Stats.Processed++
+		w.commit = commitInfo{kind: trace.OrderDone, key: w.cur, arg: int64(w.ID)}
+	case txCancel:
+		w.cancelled = w.cancelled[:0]
+		for i := range b.Orders {
+			o := &b.Orders[i]
+			if o.Status == shm.StatusPending {
+				o.Status = shm.StatusCancelled
+				w.cancelled = append(w.cancelled, orderKey(o))
+			}
+		}
+		if len(w.cancelled) == 0 {
+			return
+		}
+		w.commit = commitInfo{kind: trace.OrderCancelled}
+	case txRequeue:
+		for i := range b.Orders {
+			o := &b.Orders[i]
+			if orderKey(o) == w.requeue && o.Status == shm.StatusInPrep {
+				o.Status = shm.StatusPending
+				o.Consumer = -1
+				w.commit = commitInfo{kind: trace.OrderRequeued, key: w.requeue, arg2: int64(w.requeueFrom)}
+				break
+			}
+		}
+		if w.commit.kind == 0 {
+			return // not in the window any more: nothing to put back
+		}
+	case txInspect:
+		return
+	}
+	b.Stats.Queued = countPending(b)
+	w.changed = true
+}
+
+// makeRoom drops the oldest finished order from a full shadow window and
+// reports whether it could.
+func (w *Worker) makeRoom() bool {
+	b := &w.board
+	for i, o := range b.Orders {
+		if o.Status == shm.StatusDone || o.Status == shm.StatusCancelled {
+			w.commit.drops = append(w.commit.drops[:0], dropped{orderKey(&o), o.Status})
+			b.Orders = append(b.Orders[:i], b.Orders[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func countPending(b *shm.Board) int64 {
+	n := int64(0)
+	for i := range b.Orders {
+		if b.Orders[i].Status == shm.StatusPending {
+			n++
+		}
+	}
+	return n
+}
+
+// orderKey returns the key of an order read from the board.
+func orderKey(o *shm.Order) trace.OrderKey {
+	n, ok := shm.OrderSeq(o.ID, o.Producer)
+	if !ok {
+		return 0
+	}
+	return trace.MakeOrderKey(o.Producer, n)
+}
+
+// encode prepares the bytes of the write: the JSON frame, trimmed as the
+// original trimmed it for the seed protocol.
+func (w *Worker) encode(env *Env) {
+	drops := w.commit.drops
+	json := shm.AppendBoardJSON(w.scratch[:0], &w.board)
+	if w.cfg.Protocol == ProtoSeed {
+		// The original: over BUFFER_SIZE-100 bytes, keep the newest 50
+		// orders, whatever their state.
+		for len(json) > shm.SeedTrimAt && len(w.board.Orders) > w.cfg.Capacity {
+			cut := len(w.board.Orders) - w.cfg.Capacity
+			if len(json) > shm.SeedFrameMax && cut == 0 {
+				cut = 1
+			}
+			for _, o := range w.board.Orders[:cut] {
+				drops = append(drops, dropped{orderKey(&o), o.Status})
+			}
+			w.board.Orders = append(w.board.Orders[:0], w.board.Orders[cut:]...)
+			json = shm.AppendBoardJSON(json[:0], &w.board)
+		}
+	}
+	w.scratch = json
+	w.commit.drops = drops
+	w.out = shm.AppendFrame(w.out[:0], json)
+	w.written = 0
+	w.outOff = 0
+	if w.cfg.Protocol == ProtoShadow {
+		w.flipTo = 1 - shm.ShadowActive(env.Seg.Data())
+		w.outOff = shm.ShadowCopyOffset(w.flipTo)
+	}
+}
+
+// write writes the prepared bytes, in one step or, with a write pace, one
+// chunk per step.
+func (w *Worker) write(env *Env) Outcome {
+	region := env.Seg.Data()
+	n := len(w.out) - w.written
+	sl := env.Seg.Slot(w.Slot)
+	die := w.written == 0 && sl.DieHolding() > 0
+	if (die || w.cfg.WritePace > 0) && n > WriteChunk {
+		n = WriteChunk
+	}
+	off := w.outOff + w.written
+	src := w.out[w.written : w.written+n]
+	if w.full(env) {
+		delta := trace.Diff(nil, off, region[off:off+n], src)
+		w.emit(env, trace.MemWritten, 0, 0, int64(off), int64(n), delta)
+	}
+	copy(region[off:off+n], src)
+	w.written += n
+	if die {
+		// The fault the scenario asked for: the worker dies in the middle
+		// of its write, holding the lock.
+		sl.SetDieHolding(sl.DieHolding() - 1)
+		sl.SetWriting(w.written < len(w.out))
+		w.emit(env, trace.FaultInjected, 0, 0, FaultKill, int64(w.Slot),
+			[]byte(fmt.Sprintf("%s dies in the middle of its write (%d of %d bytes written), holding the lock", w.name(), w.written, len(w.out))))
+		return Outcome{Next: NextDie}
+	}
+	if w.written < len(w.out) {
+		env.Seg.Slot(w.Slot).SetWriting(true)
+		return w.sleep(env, w.cfg.WritePace, trace.SleepPace)
+	}
+	env.Seg.Slot(w.Slot).SetWriting(false)
+	if w.cfg.Protocol == ProtoShadow {
+		w.op = OpFlip
+		return Outcome{Next: NextRun}
+	}
+	w.commitWrite(env)
+	w.op = OpRelease
+	return Outcome{Next: NextRun}
+}
+
+// flip commits the shadow copy just written.
+func (w *Worker) flip(env *Env) Outcome {
+	region := env.Seg.Data()
+	if w.full(env) {
+		var word [4]byte
+		word[0] = byte(w.flipTo)
+		delta := trace.Diff(nil, 0, region[0:4], word[:])
+		w.emit(env, trace.MemWritten, 0, 0, 0, 4, delta)
+	}
+	shm.ShadowFlip(region, w.flipTo)
+	w.commitWrite(env)
+	w.op = OpRelease
+	return Outcome{Next: NextRun}
+}
+
+// commitWrite makes the section's change count: the private counts, the
+// ledger, the write stamp and the events. The private counts and the ledger
+// come before the stamp, so a checker that sees the stamp unchanged across
+// its reads never sees the board ahead of the counts for long.
+func (w *Worker) commitWrite(env *Env) {
+	sl := env.Seg.Slot(w.Slot)
+	c := w.commit
+	switch c.kind {
+	case trace.OrderCreated:
+		sl.AddCreated()
+	case trace.OrderTaken:
+		w.cur = c.key
+		sl.SetOrder(uint64(c.key))
+		sl.AddTaken()
+		if n := env.Seg.Ledger(c.key.Producer() - 1).Take(c.key.N()); n >= 2 {
+			w.violation(env, InvDoubleProcessing, c.key, -1,
+				fmt.Sprintf("%s took order %s, which another consumer had already taken", w.name(), c.key))
+		}
+	case trace.OrderDone:
+		sl.AddCompleted()
+		if n := env.Seg.Ledger(c.key.Producer() - 1).Complete(c.key.N()); n >= 2 {
+			w.violation(env, InvDoubleProcessing, c.key, -1,
+				fmt.Sprintf("%s finished order %s, which was already finished: it was cooked twice", w.name(), c.key))
+		}
+		w.cur, w.curID, w.curProducer = 0, 0, 0
+		sl.SetOrder(0)
+	case trace.OrderRequeued:
+		env.Seg.Ledger(c.key.Producer() - 1).Untake(c.key.N())
+	}
+	prev := env.Seg.CommitWrite(w.traceSlot())
+	if prev != w.readStamp {
+		other := int(prev.Writer())
+		w.violation(env, InvLostUpdate, c.key, other, fmt.Sprintf(
+			"%s wrote over write #%d by %s, which it never read (it read the region as of write #%d): %s's change is lost",
+			w.name(), prev.N(), w.cfg.WorkerName(other), w.readStamp.N(), w.cfg.WorkerName(other)))
+	}
+	switch c.kind {
+	case trace.OrderCancelled:
+		for _, k := range w.cancelled {
+			w.emit(env, trace.OrderCancelled, 0, k, 0, 0, nil)
+		}
+	case 0:
+	default:
+		w.emit(env, c.kind, 0, c.key, c.arg, c.arg2, nil)
+	}
+	for _, d := range c.drops {
+		w.emit(env, trace.OrderDropped, 0, d.key, int64(d.status), 0, nil)
+		if d.status == shm.StatusPending && env.Seg.Ledger(d.key.Producer()-1).MarkLost(d.key.N()) {
+			w.violation(env, InvOrderLost, d.key, -1, fmt.Sprintf(
+				"order %s was still pending when %s cut the list to the newest %d orders: it is gone",
+				d.key, w.name(), w.cfg.Capacity))
+		}
+	}
+	switch c.kind {
+	case trace.OrderCreated, trace.OrderRequeued:
+		bump(env.Seg.QueueVersion())
+	}
+	if len(c.drops) > 0 || c.kind == trace.OrderDone || c.kind == trace.OrderCancelled {
+		bump(env.Seg.SpaceVersion())
+	}
+}
+
+// bump changes a wait word and wakes its sleepers.
+func bump(p *uint32) {
+	atomic.AddUint32(p, 1)
+	shm.Wake32(p, 1<<30)
+}
