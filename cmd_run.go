@@ -149,6 +149,11 @@ func runScenario(cmd *cobra.Command, args []string, f runFlags, stdout, stderr i
 		fmt.Fprintf(stderr, "[%s] %s\n", time.Now().Format("15:04:05"), msg)
 	}
 	opts.Log = logf
+	// Catch Ctrl-C before any worker exists, so that none can be orphaned by
+	// an early one.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	r, err := runner.Start(opts)
 	if err != nil {
 		return &exitError{code: 1, err: err}
@@ -161,9 +166,6 @@ func runScenario(cmd *cobra.Command, args []string, f runFlags, stdout, stderr i
 	}
 	logf("press Ctrl-C to stop gracefully (twice: at once)")
 
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	interrupts := 0

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/comanda/comanda/scenarios"
 	"github.com/spf13/cobra"
 )
 
@@ -45,7 +46,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		if ee.err != nil && ee.err.Error() != "" {
+		var list scenarios.ErrorList
+		switch {
+		case errors.As(ee.err, &list):
+			// file:line:col: message, one per line, as compilers print them.
+			fmt.Fprintln(stderr, list.Error())
+		case ee.err != nil && ee.err.Error() != "":
 			fmt.Fprintf(stderr, "comanda: %v\n", ee.err)
 		}
 		return ee.code

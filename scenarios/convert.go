@@ -72,6 +72,7 @@ func (c *converter) table(m map[string]any, path, example string) (map[string]an
 	return t, ok
 }
 
+// str reads a string.
 func (c *converter) str(m map[string]any, path string, dst *string) bool {
 	v, ok := c.lookup(m, path)
 	if !ok {
@@ -87,6 +88,7 @@ func (c *converter) str(m map[string]any, path string, dst *string) bool {
 	return true
 }
 
+// integer reads an integer that fits an int.
 func (c *converter) integer(m map[string]any, path string, dst *int) bool {
 	v, ok := c.lookup(m, path)
 	if !ok {
@@ -106,6 +108,7 @@ func (c *converter) integer(m map[string]any, path string, dst *int) bool {
 	return true
 }
 
+// boolean reads true or false.
 func (c *converter) boolean(m map[string]any, path string, dst *bool) bool {
 	v, ok := c.lookup(m, path)
 	if !ok {
@@ -121,6 +124,7 @@ func (c *converter) boolean(m map[string]any, path string, dst *bool) bool {
 	return true
 }
 
+// duration reads a duration written as a string, like "90s".
 func (c *converter) duration(m map[string]any, path string, dst *time.Duration) bool {
 	v, ok := c.lookup(m, path)
 	if !ok {
@@ -142,6 +146,7 @@ func (c *converter) duration(m map[string]any, path string, dst *time.Duration) 
 	return true
 }
 
+// durationRange reads a duration or a range, like "2s" or "1s..4s".
 func (c *converter) durationRange(m map[string]any, path string, dst *Range) bool {
 	v, ok := c.lookup(m, path)
 	if !ok {
@@ -357,6 +362,7 @@ func (c *converter) expect(doc map[string]any) {
 	c.s.Expect = e
 }
 
+// optionalInt reads an integer of [expect]; nil when absent or unreadable.
 func (c *converter) optionalInt(m map[string]any, path string) *int {
 	var n int
 	if !c.integer(m, path, &n) {
@@ -365,6 +371,7 @@ func (c *converter) optionalInt(m map[string]any, path string) *int {
 	return &n
 }
 
+// optionalBool reads a boolean of [expect]; nil when absent or unreadable.
 func (c *converter) optionalBool(m map[string]any, path string) *bool {
 	var b bool
 	if !c.boolean(m, path, &b) {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -53,7 +54,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("error is %T %v, want a non-empty ErrorList", err, err)
 		}
 		var doc map[string]any
-		tomlValid := toml.Unmarshal(src, &doc) == nil
+		tomlValid := toml.Unmarshal(bytes.TrimPrefix(src, utf8BOM), &doc) == nil
 		for _, e := range list {
 			if e.File != "fuzz.toml" {
 				t.Errorf("%q: File = %q, want fuzz.toml", e.Error(), e.File)

@@ -345,6 +345,18 @@ func TestValidateBuiltScenario(t *testing.T) {
 	}
 }
 
+func TestValidateZeroScenario(t *testing.T) {
+	errs := (&Scenario{}).Validate()
+	if len(errs) == 0 {
+		t.Fatal("the zero Scenario validates")
+	}
+	for _, e := range errs {
+		if e.File != "" || e.Line != 0 {
+			t.Errorf("%q has a position", e.Error())
+		}
+	}
+}
+
 func messages(errs ErrorList) []string {
 	var msgs []string
 	for _, e := range errs {

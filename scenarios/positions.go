@@ -76,7 +76,7 @@ func (ps *positions) index() {
 		e := p.Expression()
 		switch e.Kind {
 		case unstable.Table, unstable.ArrayTable:
-			parts, offs, _ := keyParts(&p, e)
+			parts, offs, _ := keyParts(e)
 			isArray := e.Kind == unstable.ArrayTable
 			path := ""
 			for i, part := range parts {
@@ -98,15 +98,15 @@ func (ps *positions) index() {
 			ps.exprs[offs[0]] = &posExpr{parts: parts, offs: offs, header: true, array: isArray}
 			table, tableParts = path, parts
 		case unstable.KeyValue:
-			ps.keyValue(&p, table, tableParts, e)
+			ps.keyValue(table, tableParts, e)
 		}
 	}
 }
 
 // keyValue records a key-value line (or an entry of an inline table) in
 // the table at display path table.
-func (ps *positions) keyValue(p *unstable.Parser, table string, tableParts []string, kv *unstable.Node) {
-	parts, offs, end := keyParts(p, kv)
+func (ps *positions) keyValue(table string, tableParts []string, kv *unstable.Node) {
+	parts, offs, end := keyParts(kv)
 	if len(parts) == 0 {
 		return
 	}
@@ -121,19 +121,19 @@ func (ps *positions) keyValue(p *unstable.Parser, table string, tableParts []str
 	entry.valOff = ps.valueStart(end)
 	ps.exprs[offs[0]] = &posExpr{table: table, tableParts: tableParts, parts: parts, offs: offs}
 	full := append(append([]string(nil), tableParts...), parts...)
-	ps.value(p, path, full, kv.Value(), entry.valOff)
+	ps.value(path, full, kv.Value(), entry.valOff)
 }
 
 // value records what is inside an array or an inline table; start is the
 // offset of the value. go-toml gives no range for an array, so an array
 // inside an array gets the position of the array it is in.
-func (ps *positions) value(p *unstable.Parser, path string, parts []string, v *unstable.Node, start int) {
+func (ps *positions) value(path string, parts []string, v *unstable.Node, start int) {
 	switch v.Kind {
 	case unstable.InlineTable:
 		it := v.Children()
 		for it.Next() {
 			if it.Node().Kind == unstable.KeyValue {
-				ps.keyValue(p, path, parts, it.Node())
+				ps.keyValue(path, parts, it.Node())
 			}
 		}
 	case unstable.Array:
@@ -151,14 +151,14 @@ func (ps *positions) value(p *unstable.Parser, path string, parts []string, v *u
 			}
 			elemPath := fmt.Sprintf("%s[%d]", path, n)
 			ps.paths[elemPath] = &posEntry{keyOff: off, valOff: off}
-			ps.value(p, elemPath, parts, elem, off)
+			ps.value(elemPath, parts, elem, off)
 		}
 	}
 }
 
 // keyParts returns the parts of the key of a key-value or table header,
 // the offset of each part, and the offset just past the last part.
-func keyParts(p *unstable.Parser, n *unstable.Node) (parts []string, offs []int, end int) {
+func keyParts(n *unstable.Node) (parts []string, offs []int, end int) {
 	it := n.Key()
 	for it.Next() {
 		k := it.Node()

@@ -37,11 +37,14 @@ type Scenario struct {
 	Consumers Group // the kitchens; Think is their preparation time
 	Menu      Menu  // what can be ordered, and for how many tables
 
-	Faults []Fault         // processes to kill during the run
-	Expect *Expect         // what must hold at the end; nil when the file has no [expect]
-	File   string          // the path or bundled name the scenario came from
-	Source []byte          // the bytes of the file, unchanged
-	Given  map[string]bool // dotted keys present in the file, like "seed" or "producers.count"
+	Faults []Fault // processes to kill during the run
+	Expect *Expect // what must hold at the end; nil when the file has no [expect]
+	File   string  // the path or bundled name the scenario came from
+	Source []byte  // the bytes of the file, unchanged
+	// Given holds the keys present in the file, dotted: "seed",
+	// "producers" (the table), "producers.count", "faults", "faults[1].kill"
+	// (faults count from 1). Keys left out got their defaults.
+	Given map[string]bool
 
 	file *fileInfo // where each value was in the file, for Validate
 }

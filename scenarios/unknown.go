@@ -45,10 +45,13 @@ func (c *converter) strictMissing(e *toml.DecodeError) {
 	full := append(append([]string(nil), expr.tableParts...), expr.parts...)
 	ts := topSchema
 	for i, part := range full {
-		if ts.hasKey(part) {
+		// Match as go-toml does, ignoring case: a key or table that differs
+		// only in case is reported by unknownIn.
+		name := suggestCase(part, ts.names())
+		if ts.hasKey(name) {
 			return // a key under a value: the converter reports the wrong type
 		}
-		if sub := ts.table(part); sub != nil {
+		if sub := ts.table(name); sub != nil {
 			ts = sub
 			continue
 		}

@@ -105,8 +105,11 @@ func (v *validator) label(key string) string {
 }
 
 // add records a problem about key. The message is complete: it names the
-// key itself.
+// key itself. A key whose value could not be read was reported already.
 func (v *validator) add(key, msg string) {
+	if v.fi.bad[key] {
+		return
+	}
 	e := &Error{Key: key, Msg: msg}
 	if v.inFile(key) {
 		pos := v.fi.pos[key]
@@ -149,18 +152,21 @@ func (v *validator) shown(key, formatted string) string {
 	return quote(formatted)
 }
 
+// intIn checks that n is in lo–hi; extra follows the range in the message.
 func (v *validator) intIn(key string, n, lo, hi int, extra string) {
 	if n < lo || n > hi {
 		v.bad(key, "%d is out of range; expected %d–%d%s", n, lo, hi, extra)
 	}
 }
 
+// atLeast checks that n is lo or more.
 func (v *validator) atLeast(key string, n, lo int) {
 	if n < lo {
 		v.bad(key, "%d is out of range; expected %d or more", n, lo)
 	}
 }
 
+// durationIn checks that d is in lo–hi.
 func (v *validator) durationIn(key string, d, lo, hi time.Duration) {
 	if d < lo || d > hi {
 		v.bad(key, "%s is out of range; expected %s–%s", v.shown(key, formatDuration(d)), formatDuration(lo), formatDuration(hi))
@@ -178,6 +184,7 @@ func (v *validator) enum(key, value, noun string, choices []string) bool {
 	return false
 }
 
+// name checks that the scenario has a name of 1 to 60 characters.
 func (v *validator) name() {
 	s := v.s
 	n := utf8.RuneCountInString(s.Name)
@@ -193,6 +200,7 @@ func (v *validator) name() {
 	}
 }
 
+// description checks the length of both texts.
 func (v *validator) description() {
 	texts := []struct{ key, text string }{
 		{"description.en", v.s.Description.EN},
@@ -219,6 +227,7 @@ func (v *validator) protocol() {
 	v.intIn("capacity", s.Capacity, 1, hi, fmt.Sprintf(" with protocol = %q", s.Protocol))
 }
 
+// locks checks locks and lock_order, and that "opposite" has two locks.
 func (v *validator) locks() {
 	s := v.s
 	okLocks := v.enum("locks", s.Locks, "a number of locks", lockCounts)
@@ -260,7 +269,7 @@ func (v *validator) schedule() {
 	case s.Policy == "script" && len(s.Schedule) == 0:
 		const needs = `policy = "script" needs a schedule, like schedule = "P1 P2 C1"`
 		switch {
-		case v.given("schedule"):
+		case s.Given["schedule"]:
 			v.bad("schedule", "is empty; "+needs)
 		case v.inFile("policy"):
 			v.addAt(v.fi.pos["policy"], "schedule", "schedule: missing; "+needs)
@@ -268,7 +277,7 @@ func (v *validator) schedule() {
 			v.add("schedule", "schedule: missing; "+needs)
 		}
 		return
-	case s.Policy != "script" && v.given("schedule") && !v.unreadable("policy"):
+	case s.Policy != "script" && (s.Given["schedule"] || len(s.Schedule) > 0) && !v.unreadable("policy"):
 		v.add("schedule", v.label("schedule")+` is only used with policy = "script"; add policy = "script"`)
 		return
 	}
@@ -331,6 +340,8 @@ func (v *validator) group(table, timeKey string, g Group) {
 	}
 }
 
+// menu checks the items, which must fit the slots of the segment, and
+// the number of tables.
 func (v *validator) menu() {
 	items := v.s.Menu.Items
 	switch {
@@ -359,6 +370,7 @@ func (v *validator) menu() {
 	v.intIn("menu.tables", v.s.Menu.Tables, 1, maxTables, "")
 }
 
+// faults checks every fault and how many there are.
 func (v *validator) faults() {
 	faults := v.s.Faults
 	for i, f := range faults {
@@ -369,6 +381,7 @@ func (v *validator) faults() {
 	}
 }
 
+// fault checks one fault; path is "faults[i]".
 func (v *validator) fault(path string, f Fault) {
 	kill, when, after := path+".kill", path+".when", path+".after"
 	switch {
@@ -392,6 +405,8 @@ func (v *validator) fault(path string, f Fault) {
 	v.intIn(path+".count", f.Count, 1, maxFaultCount, "")
 }
 
+// expect checks the expectations and that they do not contradict each
+// other.
 func (v *validator) expect() {
 	e := v.s.Expect
 	if e == nil {

@@ -382,7 +382,7 @@ func TestBoardPython(t *testing.T) {
 for line in sys.stdin.buffer:
     line = line.rstrip(b"\n")
     out = json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    print("ok" if out == line else "MISMATCH " + out.decode("utf-8", "replace"), flush=False)
+    print("ok" if out == line else "MISMATCH " + out.decode("utf-8", "replace"))
 `
 	r := rand.New(rand.NewPCG(7, 7))
 	var in bytes.Buffer

@@ -1,6 +1,9 @@
 package shm
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // The lock word is 64 bits:
 //
@@ -47,6 +50,11 @@ func TryLock(w *uint64, pid int, waiters bool) (bool, uint64) {
 // MarkWaiting sets the waiters bit on word value seen, so that the holder's
 // release wakes sleepers. It fails when the word changed meanwhile.
 func MarkWaiting(w *uint64, seen uint64) bool {
+	if LockOwner(seen) == 0 {
+		// Free meanwhile: sleeping now would wait for a release that never
+		// comes. Try again instead.
+		return false
+	}
 	if seen&lockWaiters != 0 {
 		return true
 	}
@@ -75,3 +83,50 @@ func TakeOver(w *uint64, seen uint64, pid int) bool {
 
 // LoadLock returns the lock word's current value.
 func LoadLock(w *uint64) uint64 { return atomic.LoadUint64(w) }
+
+// spinTries is how many times a waiter looks at a held lock word before it
+// sleeps: a critical section of the restaurant is short, so the lock is
+// often free again within a few hundred nanoseconds, and a sleep and a
+// wake-up cost microseconds.
+const spinTries = 100
+
+// Spin watches a lock word whose value was seen, for a short while, and
+// reports whether it changed (worth another attempt) before the caller
+// sleeps.
+func Spin(w *uint64, seen uint64) bool {
+	for i := 0; i < spinTries; i++ {
+		if atomic.LoadUint64(w) != seen {
+			return true
+		}
+	}
+	return false
+}
+
+// Acquire takes the lock for pid, spinning briefly and then sleeping on the
+// word. Workers take the lock one step at a time through TryLock (so that a
+// step can be paused); Acquire is the whole loop, for benchmarks and tests.
+func Acquire(w *uint64, pid int) {
+	waited := false
+	for {
+		ok, seen := TryLock(w, pid, waited)
+		if ok {
+			return
+		}
+		if Spin(w, seen) {
+			continue
+		}
+		if !MarkWaiting(w, seen) {
+			continue
+		}
+		WaitLock(w, seen|lockWaiters, 100*time.Millisecond)
+		waited = true
+	}
+}
+
+// Release frees a lock taken with Acquire and wakes a sleeper if there is
+// one.
+func Release(w *uint64) {
+	if Unlock(w) {
+		WakeLock(w)
+	}
+}

@@ -208,6 +208,23 @@ func (m *Machine) step(want int) bool {
 	slot := want
 	for slot < 0 {
 		r := m.Survey()
+		if len(r.Ready)+len(r.Sleeping) == 0 {
+			// Nobody can run: the system worker may, else it is a deadlock,
+			// or the end.
+			if m.Sys.Busy() && m.sysState() == StateReady {
+				m.runSystem()
+				return m.after(shm.SystemSlot)
+			}
+			if len(r.Blocked) > 0 || (m.Sys.Busy() && m.sysState() == StateBlocked) {
+				m.deadlock(r)
+				return false
+			}
+			if m.phase == PhaseRunning {
+				m.end(StopIdle, nil)
+				return false
+			}
+			return m.advancePhase() // the stop goes on (exit requests wake waiters)
+		}
 		manual := m.Sched.Policy() == PolicyManual
 		if manual && m.phase == PhaseRunning && len(r.Ready)+len(r.Sleeping) > 0 {
 			return true // the person at the keyboard picks
@@ -234,23 +251,7 @@ func (m *Machine) step(want int) bool {
 			slot = r.Ready[0]
 			break
 		}
-		if t := r.earliest(m.Seg); t >= 0 {
-			m.Seg.SetClock(t) // nobody can run before then: time jumps
-			continue
-		}
-		if m.Sys.Busy() && m.sysState() == StateReady {
-			m.runSystem()
-			return m.after(shm.SystemSlot)
-		}
-		if len(r.Blocked) > 0 || (m.Sys.Busy() && m.sysState() == StateBlocked) {
-			m.deadlock(r)
-			return false
-		}
-		if m.phase == PhaseRunning {
-			m.end(StopIdle, nil)
-			return false
-		}
-		return m.advancePhase() // the stop goes on (exit requests wake waiters)
+		m.Seg.SetClock(r.earliest(m.Seg)) // nobody can run before then: time jumps
 	}
 	// A picked sleeper is woken: time moves on to its wake-up.
 	if wake := m.Seg.Slot(slot).WakeAt(); State(m.Seg.Slot(slot).State()) == StateSleeping && wake > m.Now() {

@@ -27,11 +27,13 @@ const (
 	minSame    = 4    // unchanged bytes worth ending a literal hunk for
 	minCopy    = 8    // shifted bytes worth a copy hunk (its head takes 3–5 bytes)
 	resyncScan = 32   // how far Diff looks for unchanged bytes before indexing old
-	hashBits   = 13   // size of Diff's index of the old bytes
+	hashBits   = 12   // size of Diff's index of the old bytes
 	hashStride = 8    // Diff indexes every hashStride-th position of the old bytes
 	lookBehind = 1024 // the index starts this far before the first moved text
 	lookAhead  = 4096 // and reaches this far past the position being encoded
-	maxMisses  = 64   // literal bytes after which the index covers all of old
+	maxMisses  = 64   // literal bytes after which the index covers all of old, and small shifts are no longer tried
+	smallShift = 16   // shifts Diff tries besides the index's suggestion
+	maxCompare = 64   // bytes Diff compares to choose between candidates
 )
 
 var (
@@ -47,8 +49,8 @@ var (
 // and after a write (the whole region, or the part at offset base); the
 // delta's offsets are region offsets (base + index in the window), so Patch
 // applies it to the whole region. If old and new are equal the delta is
-// empty. old and new should have the same length; if new is longer, its
-// extra bytes are told as literals.
+// empty. old and new should have the same length (if they do not, Diff
+// still describes new, and Patch needs a region that holds it).
 //
 // Unchanged bytes cost nothing; bytes that moved (the text after an
 // insertion or deletion) become copies from their old place; the rest is
@@ -86,7 +88,8 @@ type differ struct {
 	old, new []byte
 	end      int        // end of the changed part of new
 	tbl      *hashTable // nil until needed
-	lo, hi   int        // old[lo:hi] is indexed
+	hi       int        // the index covers old up to here
+	next     int        // the next position of old to index
 }
 
 // run encodes new[i:end], the part of the window that changed, and then
@@ -127,7 +130,9 @@ func (d *differ) run(i, end int) {
 			lit = i
 			continue
 		}
-		i++
+		// The longer the literal, the less likely a match: probe ever more
+		// sparsely (a match found later is extended back to lit).
+		i += 1 + min((i-lit)>>5, 15)
 	}
 	d.literal(lit, end)
 }
@@ -141,9 +146,11 @@ func (d *differ) matchLen(i, src int) int {
 	return commonPrefix(d.new[i:d.end], d.old[src:])
 }
 
-// find looks up the 8 bytes of new at i in the index of old. On a hit it
-// returns where the match starts (extended back to lit at most), the shift
-// to its source, and its length.
+// find looks for old bytes equal to the 8 bytes of new at i: where the
+// index has seen them, and at small shifts (an edit a few bytes longer or
+// shorter than the text it replaced). Of those candidates it picks the match
+// that reaches furthest, extended back to lit at most, and returns where it
+// starts, its shift and its length.
 func (d *differ) find(i, lit int) (j, shift, k int) {
 	if i+8 > d.end {
 		return 0, 0, 0
@@ -156,14 +163,30 @@ func (d *differ) find(i, lit int) (j, shift, k int) {
 		d.index(i, want)
 	}
 	g := le64(d.new[i:])
-	p := int(d.tbl[hash8(g)]) - 1
-	if p < 0 || p == i || le64(d.old[p:]) != g {
-		return 0, 0, 0
+	reach := 0 // how far the best candidate reaches, capped
+	consider := func(s int) {
+		b := i
+		for b > lit && b+s > 0 && d.new[b-1] == d.old[b+s-1] {
+			b--
+		}
+		n := commonPrefix(d.new[b:min(d.end, i+maxCompare)], d.old[b+s:])
+		if b+n > reach {
+			j, shift, reach = b, s, b+n
+		}
 	}
-	shift = p - i
-	j = i
-	for j > lit && j+shift > 0 && d.new[j-1] == d.old[j+shift-1] {
-		j--
+	if p := int(d.tbl[hash8(g)]) - 1; p >= 0 && p != i && le64(d.old[p:]) == g {
+		consider(p - i)
+	}
+	for s := 1; s <= smallShift && i-lit <= maxMisses; s++ {
+		if p := i - s; p >= 0 && p+8 <= len(d.old) && le64(d.old[p:]) == g {
+			consider(-s)
+		}
+		if p := i + s; p+8 <= len(d.old) && le64(d.old[p:]) == g {
+			consider(s)
+		}
+	}
+	if reach == 0 {
+		return 0, 0, 0
 	}
 	return j, shift, d.matchLen(j, j+shift)
 }
@@ -187,15 +210,13 @@ func (d *differ) index(i, want int) {
 	if d.tbl == nil {
 		d.tbl = tablePool.Get().(*hashTable)
 		clear(d.tbl[:])
-		d.lo = max(0, i-lookBehind)
-		d.hi = d.lo
+		d.hi = max(0, i-lookBehind)
+		d.next = d.hi
 	}
-	hi := min(want, len(d.old), d.end+8, 1<<31-1)
-	p := d.lo + (d.hi-d.lo+hashStride-1)/hashStride*hashStride
-	for ; p+8 <= hi; p += hashStride {
-		d.tbl[hash8(le64(d.old[p:]))] = int32(p + 1)
+	d.hi = max(d.hi, min(want, len(d.old), d.end+8, 1<<31-1))
+	for ; d.next+8 <= d.hi; d.next += hashStride {
+		d.tbl[hash8(le64(d.old[d.next:]))] = int32(d.next + 1)
 	}
-	d.hi = max(d.hi, hi)
 }
 
 // literal appends a literal hunk for new[from:to], if it is not empty.

@@ -217,8 +217,8 @@ func TestPatchErrors(t *testing.T) {
 		"hunk past the end":  {8, 3 << 1, 'a', 'b', 'c'},
 		"literal cut":        {0, 5 << 1, 'a'},
 		"copy onto itself":   {0, 2<<1 | 1, 0},
-		"copy from before 0": {1, 2<<1 | 1, 3},  // shift -2
-		"copy from past end": {5, 3<<1 | 1, 6},  // shift +3
+		"copy from before 0": {1, 2<<1 | 1, 3}, // shift -2
+		"copy from past end": {5, 3<<1 | 1, 6}, // shift +3
 		"copy shift cut":     {0, 2<<1 | 1, 0x80},
 		"good then bad":      {0, 1 << 1, 'z', 0, 0},
 		"huge skip":          {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 2, 'a'},
@@ -365,7 +365,7 @@ func TestDiffRealistic(t *testing.T) {
 			t.Logf("%5d-byte JSON, %-6s: delta %4d bytes (%d bytes of memory changed)", size, name, len(delta), changed)
 			// Generous bounds: an appended order is ~150 bytes of new text;
 			// the other writes are a few bytes of news plus shifts.
-			limit := map[string]int{"append": 200, "status": 60, "drop": 60}[name]
+			limit := map[string]int{"append": 100, "status": 50, "drop": 50}[name]
 			if len(delta) > limit {
 				t.Errorf("%d-byte JSON, %s: delta is %d bytes, want ≤ %d", size, name, len(delta), limit)
 			}

@@ -2,7 +2,9 @@ package trace
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -33,48 +35,95 @@ func FuzzReader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rd, err := NewReader(bytes.NewReader(data))
+		checkReader(t, data)
+		// Most mutations just fail a CRC; repair the checksums so that the
+		// fuzzer also reaches the decoding and sequence checks.
+		checkReader(t, fixChecksums(data))
+	})
+}
+
+// fixChecksums returns a copy of data with every length check and CRC that
+// the bytes allow recomputed.
+func fixChecksums(data []byte) []byte {
+	data = bytes.Clone(data)
+	for p := headerOffset; p < len(data); {
+		n, ll := binary.Uvarint(data[p:])
+		if ll <= 0 || ll > maxLenField || n > MaxRecord || p+ll+5 > len(data) {
+			break
+		}
+		data[p+ll] = lengthCheck(data[p : p+ll])
+		end := p + ll + 5 + int(n)
+		if end > len(data) {
+			break
+		}
+		binary.LittleEndian.PutUint32(data[p+ll+1:], crc32.Checksum(data[p+ll+5:end], castagnoli))
+		p = end
+	}
+	return data
+}
+
+// checkReader reads data as a trace and checks what the Reader reports.
+func checkReader(t *testing.T, data []byte) {
+	rd, err := NewReader(bytes.NewReader(data))
+	if err != nil {
+		var ce *CorruptError
+		var ve *VersionError
+		if err != ErrNotTrace && !errors.As(err, &ce) && !errors.As(err, &ve) {
+			t.Fatalf("NewReader: unexpected error %v", err)
+		}
+		return
+	}
+	var last Event
+	for {
+		start := rd.Offset()
+		var e Event
+		err := rd.Next(&e)
+		if err == io.EOF {
+			if !rd.Truncated() && last.Kind != RunEnded {
+				t.Fatalf("clean EOF without run-ended")
+			}
+			if rd.Truncated() && last.Kind == RunEnded {
+				t.Fatalf("cut short after run-ended")
+			}
+			break
+		}
 		if err != nil {
 			var ce *CorruptError
-			var ve *VersionError
-			if err != ErrNotTrace && !errors.As(err, &ce) && !errors.As(err, &ve) {
-				t.Fatalf("NewReader: unexpected error %v", err)
+			if !errors.As(err, &ce) || ce.Record != rd.Records()+1 || ce.Offset != start {
+				t.Fatalf("Next: %v (records %d, offset %d)", err, rd.Records(), start)
 			}
+			break
+		}
+		if want := appendFrame(nil, AppendEvent(nil, &e)); !bytes.Equal(want, data[start:rd.Offset()]) {
+			t.Fatalf("record at %d is not the canonical encoding of %+v", start, e)
+		}
+		if e.Seq <= last.Seq {
+			t.Fatalf("seq %d after %d", e.Seq, last.Seq)
+		}
+		last = e
+		last.Data = nil
+	}
+	_, evs, _, err := ReadAll(bytes.NewReader(data))
+	if uint64(len(evs)) != rd.Records() || (err == nil) != errors.Is(rd.Next(new(Event)), io.EOF) {
+		t.Fatalf("ReadAll disagrees with Next: %d events, %v", len(evs), err)
+	}
+}
+
+// FuzzDecodeEvent decodes arbitrary bodies: DecodeEvent must never panic,
+// and whatever it accepts must re-encode to the same bytes.
+func FuzzDecodeEvent(f *testing.F) {
+	for k := Kind(1); k < kindCount; k++ {
+		e := fullEvent(k)
+		f.Add(AppendEvent(nil, &e))
+		f.Add(AppendEvent(nil, &Event{Kind: k}))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var e Event
+		if err := DecodeEvent(body, &e); err != nil {
 			return
 		}
-		var last Event
-		for {
-			start := rd.Offset()
-			var e Event
-			err := rd.Next(&e)
-			if err == io.EOF {
-				if !rd.Truncated() && last.Kind != RunEnded {
-					t.Fatalf("clean EOF without run-ended")
-				}
-				if rd.Truncated() && last.Kind == RunEnded {
-					t.Fatalf("cut short after run-ended")
-				}
-				break
-			}
-			if err != nil {
-				var ce *CorruptError
-				if !errors.As(err, &ce) || ce.Record != rd.Records()+1 || ce.Offset != start {
-					t.Fatalf("Next: %v (records %d, offset %d)", err, rd.Records(), start)
-				}
-				break
-			}
-			if want := appendFrame(nil, AppendEvent(nil, &e)); !bytes.Equal(want, data[start:rd.Offset()]) {
-				t.Fatalf("record at %d is not the canonical encoding of %+v", start, e)
-			}
-			if e.Seq <= last.Seq {
-				t.Fatalf("seq %d after %d", e.Seq, last.Seq)
-			}
-			last = e
-			last.Data = nil
-		}
-		_, evs, _, err := ReadAll(bytes.NewReader(data))
-		if uint64(len(evs)) != rd.Records() || (err == nil) != errors.Is(rd.Next(new(Event)), io.EOF) {
-			t.Fatalf("ReadAll disagrees with Next: %d events, %v", len(evs), err)
+		if again := AppendEvent(nil, &e); !bytes.Equal(again, body) {
+			t.Fatalf("%x decodes to %+v, which encodes to %x", body, e, again)
 		}
 	})
 }
@@ -86,9 +135,9 @@ func patchSeeds() [][2][]byte {
 	seeds := [][2][]byte{
 		{mem, nil},
 		{mem, {4, 2 << 1, 'x', 'y'}},
-		{mem, {2, 2 << 1, 'a', 'b', 0, 6<<1 | 1, 3}},     // literal, then shift right over it
-		{mem, {0, 8<<1 | 1, 4, 0, 2 << 1, 'x', 'y'}},     // shift left, then literal
-		{mem, {0, 5<<1 | 1, 10, 0, 5<<1 | 1, 9}},         // swap
+		{mem, {2, 2 << 1, 'a', 'b', 0, 6<<1 | 1, 3}}, // literal, then shift right over it
+		{mem, {0, 8<<1 | 1, 4, 0, 2 << 1, 'x', 'y'}}, // shift left, then literal
+		{mem, {0, 5<<1 | 1, 10, 0, 5<<1 | 1, 9}},     // swap
 		{mem, {0, 3<<1 | 1, 6, 0, 3<<1 | 1, 6, 0, 3 << 1, 'a', 'b', 'c'}},
 	}
 	old := []byte(`{"pedidos":[{"id":10001,"status":"Pendente"},{"id":10002,"status":"Pendente"}],"stats":{"em_fila":2}}`)

@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
 )
 
 // ErrNotTrace is returned for input that does not start with Magic.
@@ -20,6 +21,7 @@ type VersionError struct {
 	Max int // the newest this package reads (Version)
 }
 
+// Error says which version the file has and that comanda needs an update.
 func (e *VersionError) Error() string {
 	return fmt.Sprintf("trace format version %d is newer than this comanda understands (%d); update comanda", e.Got, e.Max)
 }
@@ -32,6 +34,8 @@ type CorruptError struct {
 	Msg    string // what is wrong
 }
 
+// Error names the damaged record and its offset, as in "trace corrupt at
+// record 1234 (byte offset 56789): crc mismatch".
 func (e *CorruptError) Error() string {
 	if e.Record == 0 {
 		return fmt.Sprintf("trace corrupt in the header (byte offset %d): %s", e.Offset, e.Msg)
@@ -304,11 +308,28 @@ func (r *Reader) readFrame() (body []byte, size int, err error) {
 // returns the header and the events before the damaged record along with
 // the error.
 func ReadAll(r io.Reader) (Header, []Event, bool, error) {
+	hint := sizeHint(r)
 	rd, err := NewReader(r)
 	if err != nil {
 		return Header{}, nil, false, err
 	}
-	return rd.readAll(0)
+	return rd.readAll(hint)
+}
+
+// sizeHint guesses how many events r holds, if it knows its size, so that
+// ReadAll can size its slice once: typical records take 20–30 bytes. The
+// guess is capped, since a few large events can make a file big.
+func sizeHint(r io.Reader) int {
+	var n int64
+	switch v := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, bytes.Buffer, strings.Reader
+		n = int64(v.Len())
+	case interface{ Stat() (os.FileInfo, error) }: // os.File
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			n = fi.Size()
+		}
+	}
+	return int(min(n/24, 1<<21))
 }
 
 // Open reads the trace file at path, like ReadAll. Its errors name the path.
@@ -318,15 +339,7 @@ func Open(path string) (Header, []Event, bool, error) {
 		return Header{}, nil, false, fmt.Errorf("trace: %w", err)
 	}
 	defer f.Close()
-	hint := 0
-	if fi, err := f.Stat(); err == nil {
-		hint = int(min(fi.Size()/24, 1<<24)) // typical records take 20–30 bytes
-	}
-	rd, err := NewReader(f)
-	if err != nil {
-		return Header{}, nil, false, fmt.Errorf("%s: %w", path, err)
-	}
-	h, events, cut, err := rd.readAll(hint)
+	h, events, cut, err := ReadAll(f)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", path, err)
 	}
@@ -342,6 +355,9 @@ func (r *Reader) readAll(hint int) (Header, []Event, bool, error) {
 		var e Event
 		err := r.Next(&e)
 		if err == io.EOF {
+			if cap(events) > 2*len(events)+1024 {
+				events = slices.Clone(events) // the hint was far too big
+			}
 			return r.hdr, events, r.truncated, nil
 		}
 		if err != nil {

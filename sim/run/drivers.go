@@ -178,7 +178,7 @@ type inprocDriver struct {
 }
 
 // FakePID returns the made-up process id of slot in the in-process driver.
-func FakePID(slot int) int { return 100000 + slot }
+func FakePID(slot int) int { return sim.FakePID(slot) }
 
 func newInprocDriver(seg *shm.Segment, cfg *sim.Config, rec func(int) sim.Recorder, start time.Time) *inprocDriver {
 	return &inprocDriver{seg: seg, cfg: cfg, rec: rec, start0: start,

@@ -159,7 +159,7 @@ const lockPatience = 50 * time.Millisecond
 // over (robust lock, like EOWNERDEAD) and freed, and the worker retries.
 func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 	seen := out.Seen
-	if !shm.MarkWaiting(out.Lock, seen) {
+	if shm.Spin(out.Lock, seen) || !shm.MarkWaiting(out.Lock, seen) {
 		return true // the word changed: try again at once
 	}
 	seen |= 1 << 30
@@ -174,6 +174,9 @@ func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 			break
 		}
 		owner := shm.LockOwner(seen)
+		if owner == 0 {
+			return true
+		}
 		slot := ownerSlot(b.seg, owner)
 		if slot >= 0 && b.isLive(slot) {
 			continue

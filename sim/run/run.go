@@ -49,12 +49,13 @@ type Run struct {
 	start time.Time
 	runID [16]byte
 
-	stopOnce sync.Once
-	stopCh   chan struct{} // graceful stop requested
-	killCh   chan struct{} // immediate stop requested
-	killOnce sync.Once
-	doneCh   chan struct{}
-	drainCh  chan struct{}
+	stopOnce  sync.Once
+	stopCh    chan struct{} // graceful stop requested
+	killCh    chan struct{} // immediate stop requested
+	killOnce  sync.Once
+	doneCh    chan struct{}
+	drainCh   chan struct{} // closed when the drainer goroutine is gone
+	drainStop chan struct{} // closed to stop it
 
 	mu         sync.Mutex
 	violations []Violation
@@ -128,6 +129,10 @@ type Summary struct {
 	Fairness   []Fairness     `json:"fairness"`
 	Trace      string         `json:"trace"`
 	Events     uint64         `json:"events"`
+	// Peak resident memory in KiB of the controller and of the largest
+	// worker process (0 where the system does not say).
+	RSSControllerKB int64 `json:"rss_controller_kb"`
+	RSSWorkerKB     int64 `json:"rss_worker_kb"`
 	Error      string         `json:"error,omitempty"`
 }
 
@@ -153,7 +158,7 @@ func Start(opts Options) (*Run, error) {
 		cfg.MaxSteps = 100000
 	}
 	r := &Run{opts: opts, cfg: &cfg, stopCh: make(chan struct{}), killCh: make(chan struct{}),
-		doneCh: make(chan struct{}), drainCh: make(chan struct{}), vcount: map[string]int{}, picks: make(chan pick),
+		doneCh: make(chan struct{}), drainCh: make(chan struct{}), drainStop: make(chan struct{}), vcount: map[string]int{}, picks: make(chan pick),
 		cancelled: map[trace.OrderKey]bool{}, runID: shm.NewRunID()}
 	r.checker = sim.NewChecker(r.cfg)
 	if err := r.setup(); err != nil {
@@ -343,7 +348,7 @@ func (r *Run) drainLoop() {
 	idle := time.Millisecond
 	for {
 		select {
-		case <-r.doneCh:
+		case <-r.drainStop:
 			return
 		default:
 		}
@@ -487,6 +492,8 @@ func (r *Run) Progress() Progress {
 func (r *Run) finish(reason sim.StopReason, runErr error) {
 	r.stopReason, r.runErr = reason, runErr
 	r.drv.close()
+	close(r.drainStop) // from here on this goroutine drains
+	<-r.drainCh
 	r.phase.Store(int32(sim.PhaseDone))
 	r.record(trace.ShutdownPhase, -1, 7, int64(len(r.workers)), nil)
 	r.drn.drainAll()
@@ -516,7 +523,6 @@ func (r *Run) finish(reason sim.StopReason, runErr error) {
 	r.cleanup()
 	r.summary = s
 	close(r.doneCh)
-	<-r.drainCh
 }
 
 func joinErr(a, b string) string {
@@ -590,6 +596,10 @@ func (r *Run) buildSummary(orders sim.Orders) *Summary {
 	}
 	if r.runErr != nil {
 		s.Error = r.runErr.Error()
+	}
+	s.RSSControllerKB, s.RSSWorkerKB = peakRSS()
+	if r.opts.Driver == "inproc" {
+		s.RSSWorkerKB = 0
 	}
 	return s
 }

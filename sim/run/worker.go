@@ -28,7 +28,8 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "comanda worker: %v\n", err)
 		return 3
 	}
-	defer f.Close()
+	// The mapping is never closed: the process's exit unmaps it, and a
+	// signal that arrives while the process exits still finds it mapped.
 	seg := f.Seg
 	cfg, err := sim.DecodeConfig(seg.Config())
 	if err != nil {
@@ -59,12 +60,14 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 	signal.Notify(sigs, syscall.SIGTERM)
 	sl := seg.Slot(slot)
 	go func() {
+		terms := 0
 		for range sigs {
-			if sl.ExitRequested() || !controllerAlive(f) {
-				leave() // a second request, or the controller is gone: at once
+			terms++
+			if terms > 1 || !controllerAlive(f) {
+				leave() // a second SIGTERM, or the controller is gone: at once
 				continue
 			}
-			sl.RequestExit(true)
+			sl.RequestExit(true) // the first: leave at the next safe point
 			select {
 			case nudge <- struct{}{}:
 			default:

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/comanda/comanda/shm"
+	runner "github.com/comanda/comanda/sim/run"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata from current output")
+
+// TestMain makes this test binary double as the comanda command: testscript
+// puts a copy named "comanda" first in $PATH, and the worker processes a run
+// starts are that same copy, re-executed.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"comanda": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the command-line scripts in testdata/script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("COMANDA_SHM_DIR", env.WorkDir)
+			return nil
+		},
+	})
+}
+
+// comanda returns a command running comanda with args, with its segment
+// files in a directory of the test's own.
+func comanda(t *testing.T, shmDir string, args ...string) *exec.Cmd {
+	t.Helper()
+	bin, err := exec.LookPath("comanda")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	// Under -race the binary is instrumented too; by default the race
+	// runtime sleeps a second at exit, which no real worker does.
+	cmd.Env = append(os.Environ(), "COMANDA_SHM_DIR="+shmDir, "GORACE=atexit_sleep_ms=0 "+os.Getenv("GORACE"))
+	return cmd
+}
+
+// runJSON runs comanda headless and returns its JSON summary.
+func runJSON(t *testing.T, args ...string) *runner.Summary {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := comanda(t, dir, append([]string{"run", "--headless", "--json"}, args...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("comanda %v: %v\n%s", args, err, stderr.String())
+	}
+	var s runner.Summary
+	if err := json.Unmarshal(out, &s); err != nil {
+		t.Fatalf("summary is not JSON: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("comanda's stderr:\n%s", stderr.String())
+		}
+	})
+	if left := shm.Segments(dir); len(left) > 0 {
+		t.Errorf("segment files left behind: %v", left)
+	}
+	return &s
+}
+
+// checkClean asserts a run lost nothing, cooked nothing twice, broke no
+// invariant and accounted for every order.
+func checkClean(t *testing.T, s *runner.Summary, minPIDs int) {
+	t.Helper()
+	o := s.Orders
+	if o.Created == 0 || o.Completed == 0 {
+		t.Errorf("created %d, completed %d: nothing happened", o.Created, o.Completed)
+	}
+	if o.Lost != 0 || o.Duplicated != 0 || len(s.Violations) != 0 {
+		t.Errorf("lost %d, duplicated %d, violations %v", o.Lost, o.Duplicated, s.Violations)
+	}
+	if o.Pending != 0 || o.InPrep != 0 || o.Created != o.Completed+o.Cancelled {
+		t.Errorf("after a graceful stop: %+v; want created = completed + cancelled", o)
+	}
+	pids := map[int]bool{}
+	for _, w := range s.Workers {
+		if w.PID <= 0 || w.Exit != "0" {
+			t.Errorf("worker %s%d PID %d ended with %q", w.Role, w.ID, w.PID, w.Exit)
+		}
+		pids[w.PID] = true
+	}
+	if len(pids) < minPIDs {
+		t.Errorf("%d distinct worker PIDs; want at least %d", len(pids), minPIDs)
+	}
+}
+
+func TestRunFastDefault(t *testing.T) {
+	s := runJSON(t, "--fast", "--duration", "2s")
+	checkClean(t, s, 5)
+	if s.Protocol != "shadow" || s.Lock != "on" || s.Producers != 2 || s.Consumers != 3 {
+		t.Errorf("default scenario: %s/%s/%d/%d", s.Protocol, s.Lock, s.Producers, s.Consumers)
+	}
+}
+
+func TestRunRushHour10x8(t *testing.T) {
+	s := runJSON(t, "--fast", "--duration", "2s", "--producers", "10", "--consumers", "8")
+	checkClean(t, s, 18)
+}
+
+func TestRunSeedProtocolLockOn(t *testing.T) {
+	// The original's protocol at classroom speed, lock on: nothing goes wrong.
+	s := runJSON(t, "original", "--duration", "4s", "--seed", "3")
+	checkClean(t, s, 5)
+}
+
+// At classroom speed with the timer, the graceful stop leaves nothing
+// pending or in preparation.
+func TestClassroomSpeedTimer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 10 s")
+	}
+	s := runJSON(t, "--duration", "5s")
+	checkClean(t, s, 5)
+	if s.DurationS < 5 {
+		t.Errorf("ran %.1fs; the timer says 5s", s.DurationS)
+	}
+}
+
+func TestSteppedProcessesMatchInproc(t *testing.T) {
+	a := runJSON(t, "--mode", "stepped", "--max-steps", "3000", "--seed", "11")
+	b := runJSON(t, "--mode", "stepped", "--max-steps", "3000", "--seed", "11", "--driver", "inproc")
+	if a.Orders != b.Orders || a.Steps != b.Steps || a.Events != b.Events {
+		t.Errorf("process driver %+v (%d steps, %d events), in-process %+v (%d steps, %d events)",
+			a.Orders, a.Steps, a.Events, b.Orders, b.Steps, b.Events)
+	}
+}
+
+// workerPIDs reads the PIDs of a run's workers from its segment file.
+func workerPIDs(t *testing.T, path string, n int) []int {
+	t.Helper()
+	f, err := shm.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var pids []int
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		pids = pids[:0]
+		for i := 0; i < n; i++ {
+			if pid := f.Seg.Slot(i).PID(); pid != 0 {
+				pids = append(pids, pid)
+			}
+		}
+		if len(pids) == n || time.Now().After(deadline) {
+			return pids
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// alive reports whether a process exists and is not a zombie.
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	stat, err := os.ReadFile(filepath.Join("/proc", itoa(pid), "stat"))
+	if err != nil {
+		return true
+	}
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	return len(fields) == 0 || fields[0] != "Z"
+}
+
+func itoa(n int) string { return fmtInt(n) }
+
+func fmtInt(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// startRun starts a long run in the background and returns it with its
+// segment path.
+func startRun(t *testing.T, dir string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := comanda(t, dir, append([]string{"run", "--headless"}, args...)...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if _, path, ok := strings.Cut(sc.Text(), "shared memory: "); ok {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return cmd, path
+		}
+	}
+	t.Fatalf("the run never said where its segment is")
+	return nil, ""
+}
+
+// Kill the controller with SIGKILL: every worker exits by itself within a
+// second, and the last one out removes the segment file.
+func TestNoOrphansWhenControllerKilled(t *testing.T) {
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skip("needs /proc")
+	}
+	dir := t.TempDir()
+	cmd, path := startRun(t, dir, "--duration", "60s")
+	pids := workerPIDs(t, path, 5)
+	if len(pids) != 5 {
+		t.Fatalf("found %d workers", len(pids))
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	killed := time.Now()
+	for _, pid := range pids {
+		for alive(pid) {
+			if time.Since(killed) > time.Second {
+				stat, _ := os.ReadFile("/proc/" + itoa(pid) + "/stat")
+				stack, _ := os.ReadFile("/proc/" + itoa(pid) + "/wchan")
+				t.Fatalf("worker %d still alive 1 s after its controller was killed: %s (wchan %s)", pid, stat, stack)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	for len(shm.Segments(dir)) > 0 {
+		if time.Since(killed) > 2*time.Second {
+			t.Fatalf("segment file left: %v", shm.Segments(dir))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A segment left by a crashed run is found and removed by the next run.
+func TestStaleSegmentReclaimed(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "comanda-00000000deadbeef.seg")
+	if err := os.WriteFile(stale, make([]byte, 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute)
+	os.Chtimes(stale, old, old)
+	cmd := comanda(t, dir, "run", "--headless", "--fast", "--duration", "200ms")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale segment still there")
+	}
+	if !strings.Contains(string(out), "removed 1 segment file(s) left by a crashed run") {
+		t.Errorf("the run did not say it reclaimed the stale segment:\n%s", out)
+	}
+}
+
+// Ctrl-C stops gracefully; a second Ctrl-C stops at once. Either way: no
+// worker and no segment file remain.
+func TestInterrupts(t *testing.T) {
+	for _, twice := range []bool{false, true} {
+		dir := t.TempDir()
+		cmd, path := startRun(t, dir, "--duration", "60s")
+		pids := workerPIDs(t, path, 5)
+		cmd.Process.Signal(os.Interrupt)
+		if twice {
+			time.Sleep(50 * time.Millisecond)
+			cmd.Process.Signal(os.Interrupt)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("twice=%v: exit %v", twice, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("twice=%v: the run did not stop", twice)
+		}
+		for _, pid := range pids {
+			if alive(pid) {
+				t.Errorf("twice=%v: worker %d still alive", twice, pid)
+			}
+		}
+		if left := shm.Segments(dir); len(left) > 0 {
+			t.Errorf("twice=%v: segment left: %v", twice, left)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package shm
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+const time2s = 2 * time.Second
+
+func TestLockWord(t *testing.T) {
+	var w uint64
+	ok, _ := TryLock(&w, 42, false)
+	if !ok || LockOwner(w) != 42 || LockGeneration(w) != 1 {
+		t.Fatalf("TryLock on a free word: ok %v owner %d gen %d", ok, LockOwner(w), LockGeneration(w))
+	}
+	ok, seen := TryLock(&w, 43, false)
+	if ok || LockOwner(seen) != 42 {
+		t.Fatalf("TryLock on a held word succeeded or saw the wrong owner")
+	}
+	if !MarkWaiting(&w, seen) {
+		t.Fatalf("MarkWaiting failed on an unchanged word")
+	}
+	if free := uint64(5) << 32; MarkWaiting(&free, free) {
+		t.Fatalf("MarkWaiting on a free word must fail: nobody would wake the sleeper")
+	}
+	if wake := Unlock(&w); !wake {
+		t.Fatalf("Unlock did not report the waiter")
+	}
+	if LockOwner(w) != 0 || LockGeneration(w) != 1 {
+		t.Fatalf("Unlock must free the word and keep the generation")
+	}
+	// A dead owner is replaced only with the exact word seen.
+	TryLock(&w, 50, false)
+	seen = w
+	if TakeOver(&w, seen+1, 60) {
+		t.Fatalf("TakeOver succeeded on a word that changed")
+	}
+	if !TakeOver(&w, seen, 60) || LockOwner(w) != 60 {
+		t.Fatalf("TakeOver failed")
+	}
+}
+
+// Many goroutines hammer one counter: with the lock, not one increment is
+// lost.
+func TestLockGoroutines(t *testing.T) {
+	mem := NewMemory(64)
+	w := (*uint64)(unsafePointer(mem))
+	counter := 0
+	const n, each = 8, 20000
+	var wg sync.WaitGroup
+	for g := 0; g < n; g++ {
+		wg.Add(1)
+		go func(pid int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				Acquire(w, pid)
+				counter++
+				Release(w)
+			}
+		}(g + 1)
+	}
+	wg.Wait()
+	if counter != n*each {
+		t.Fatalf("counter = %d; want %d", counter, n*each)
+	}
+}
+
+// Several processes hammer one counter in a shared file mapping: with the
+// lock, the count is exact.
+func TestLockProcesses(t *testing.T) {
+	if os.Getenv("COMANDA_LOCK_HAMMER") != "" {
+		return
+	}
+	dir := t.TempDir()
+	g := Geometry{DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8}
+	f, err := Create(dir, g, NewRunID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Remove()
+	const procs, each = 4, 20000
+	var cmds []*exec.Cmd
+	for i := 0; i < procs; i++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLockHammerHelper$")
+		cmd.Env = append(os.Environ(), "COMANDA_LOCK_HAMMER="+f.Path, "COMANDA_LOCK_EACH="+strconv.Itoa(each))
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("helper: %v", err)
+		}
+	}
+	if got := le.Uint64(f.Seg.Data()); got != procs*each {
+		t.Fatalf("counter = %d; want %d", got, procs*each)
+	}
+}
+
+// TestLockHammerHelper is the body of TestLockProcesses' child processes.
+func TestLockHammerHelper(t *testing.T) {
+	path := os.Getenv("COMANDA_LOCK_HAMMER")
+	if path == "" {
+		t.Skip("helper process only")
+	}
+	each, _ := strconv.Atoi(os.Getenv("COMANDA_LOCK_EACH"))
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := f.Seg.LockWord(0)
+	data := f.Seg.Data()
+	// Start together, so the two processes really contend.
+	if at, _ := strconv.ParseInt(os.Getenv("COMANDA_LOCK_START"), 10, 64); at > 0 {
+		time.Sleep(time.Until(time.Unix(0, at)))
+	}
+	start := time.Now()
+	pid := os.Getpid()
+	for i := 0; i < each; i++ {
+		Acquire(w, pid)
+		le.PutUint64(data, le.Uint64(data)+1) // a plain read-modify-write
+		Release(w)
+	}
+	// The slower of the two helpers' times is the hammering time.
+	el := uint64(time.Since(start))
+	Acquire(w, pid)
+	if el > le.Uint64(data[64:]) {
+		le.PutUint64(data[64:], el)
+	}
+	Release(w)
+}
