@@ -1,9 +1,11 @@
 package shm
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/bits"
+	"sort"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -28,8 +30,14 @@ import (
 // which are not JSON. Invalid UTF-8 in an item is written as U+FFFD, and a
 // StatusNone status as "?"; the decoder rejects the latter.
 func AppendBoardJSON(dst []byte, b *Board) []byte {
-	dst = append(dst, `{"pedidos":[`...)
-	for i := range b.Orders {
+	dst = append(dst, bjCanon...)
+	return bjAppendRest(dst, b, 0)
+}
+
+// bjAppendRest appends the orders of b from index from on, then the end of
+// the list and the stats.
+func bjAppendRest(dst []byte, b *Board, from int) []byte {
+	for i := from; i < len(b.Orders); i++ {
 		o := &b.Orders[i]
 		if i > 0 {
 			dst = append(dst, ',')
@@ -156,6 +164,14 @@ type BoardDecoder struct {
 	buf    []byte            // scratch for unescaped strings
 	orders []Order           // orders being decoded; copied out on success
 	strs   map[string]string // interned item strings
+
+	// The text of the last successful decode and where each of its orders
+	// ends. A board changes in one or two places between two reads (an
+	// order appended, a status changed), so the orders in the common prefix
+	// of the old and the new text need not be parsed again, and an encoder
+	// can copy their bytes instead of formatting them (see AppendEncoded).
+	prev []byte
+	ends []int
 }
 
 // bjInternMax bounds the intern table: when it is full it is emptied, so a
@@ -212,11 +228,21 @@ const (
 // keep src.
 func (d *BoardDecoder) Decode(src []byte, b *Board) error {
 	d.lex = bjLex{src: src}
-	d.orders = d.orders[:0]
 	var stats Stats
-	err := d.board(&stats)
+	var err *BoardError
+	if j := d.reusable(src); j > 0 {
+		// The text up to the end of order j-1 is the same as last time:
+		// keep those orders and parse on from there.
+		d.orders, d.ends = d.orders[:j], d.ends[:j]
+		d.lex.pos = d.ends[j-1]
+		err = d.resume(&stats)
+	} else {
+		d.orders, d.ends = d.orders[:0], d.ends[:0]
+		err = d.board(&stats)
+	}
 	d.lex.src = nil
 	if err != nil {
+		d.prev, d.ends = d.prev[:0], d.ends[:0]
 		// The decoder stops at the first problem of either kind. Only a
 		// full syntax check can tell whether the text is valid JSON, in
 		// which case the problem was one of schema.
@@ -226,9 +252,49 @@ func (d *BoardDecoder) Decode(src []byte, b *Board) error {
 		err.Schema = true
 		return err
 	}
+	d.prev = append(d.prev[:0], src...)
 	b.Orders = append(b.Orders[:0], d.orders...)
 	b.Stats = stats
 	return nil
+}
+
+// bjCanon is how every board the encoder writes begins.
+const bjCanon = `{"pedidos":[`
+
+// reusable returns how many orders of the last decode lie wholly inside the
+// common prefix of its text and src (0: decode from scratch).
+func (d *BoardDecoder) reusable(src []byte) int {
+	if len(d.ends) == 0 || len(d.prev) < len(bjCanon) || string(d.prev[:len(bjCanon)]) != bjCanon {
+		return 0
+	}
+	k := bjCommonPrefix(d.prev, src)
+	return sort.SearchInts(d.ends, k+1) // orders whose end is at most k
+}
+
+// bjCommonPrefix returns the length of the common prefix of a and b.
+func bjCommonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+256 <= n && bytes.Equal(a[i:i+256], b[i:i+256]) {
+		i += 256
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// AppendEncoded appends the encoding of b, which is the board this decoder
+// decoded last with its orders before index from unchanged, exactly as
+// AppendBoardJSON would; it copies the text of those orders from the last
+// decode instead of formatting them again.
+func (d *BoardDecoder) AppendEncoded(dst []byte, b *Board, from int) []byte {
+	if from <= 0 || from > len(d.ends) || from > len(b.Orders) || len(d.prev) < len(bjCanon) ||
+		string(d.prev[:len(bjCanon)]) != bjCanon {
+		return AppendBoardJSON(dst, b)
+	}
+	dst = append(dst, d.prev[:d.ends[from-1]]...)
+	return bjAppendRest(dst, b, from)
 }
 
 // board decodes the top-level object.
@@ -238,8 +304,14 @@ func (d *BoardDecoder) board(stats *Stats) *BoardError {
 	if err := d.expect('{', bjCtxTop, "", "an object"); err != nil {
 		return err
 	}
-	var seen uint
-	for more := l.objBegin(); more; {
+	return d.members(stats, 0, l.objBegin())
+}
+
+// members decodes the top-level object's members from pos on, with seen
+// the keys already decoded and more whether a member follows.
+func (d *BoardDecoder) members(stats *Stats, seen uint, more bool) *BoardError {
+	l := &d.lex
+	for more {
 		k, err := d.member(bjTopKeys[:], bjTopLits, &seen, bjCtxTop)
 		if err != nil {
 			return err
@@ -266,16 +338,47 @@ func (d *BoardDecoder) board(stats *Stats) *BoardError {
 	return nil
 }
 
+// resume goes on decoding after the kept orders: the rest of the list of
+// orders, then the rest of the top-level object (whose "pedidos" key came
+// first, as bjCanon says).
+func (d *BoardDecoder) resume(stats *Stats) *BoardError {
+	l := &d.lex
+	if err := d.orderElems(false); err != nil {
+		return err
+	}
+	more, err := l.objNext()
+	if err != nil {
+		return err
+	}
+	return d.members(stats, 1, more)
+}
+
 // orderArray decodes the value of "pedidos" into d.orders.
 func (d *BoardDecoder) orderArray() *BoardError {
-	l := &d.lex
 	if err := d.expect('[', bjCtxTop, "pedidos", "an array"); err != nil {
 		return err
 	}
-	for more := l.arrBegin(); more; {
+	return d.orderElems(true)
+}
+
+// orderElems decodes the elements of the list of orders: from its start
+// (after the '['), or after an element already decoded.
+func (d *BoardDecoder) orderElems(start bool) *BoardError {
+	l := &d.lex
+	var more bool
+	if start {
+		more = l.arrBegin()
+	} else {
+		var err *BoardError
+		if more, err = l.arrNext(); err != nil {
+			return err
+		}
+	}
+	for more {
 		if err := d.order(len(d.orders)); err != nil {
 			return err
 		}
+		d.ends = append(d.ends, l.pos)
 		var err *BoardError
 		if more, err = l.arrNext(); err != nil {
 			return err

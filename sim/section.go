@@ -97,6 +97,7 @@ func (w *Worker) change(env *Env) {
 	b := &w.board
 	w.changed = false
 	w.commit = commitInfo{}
+	w.from = len(b.Orders) // orders before this index are unchanged
 	switch w.tx {
 	case txAdd:
 		if w.cfg.Protocol == ProtoShadow && len(b.Orders) >= w.cfg.Capacity {
@@ -126,6 +127,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if o.Status == shm.StatusPending {
+				w.from = i
 				o.Status = shm.StatusInPrep
 				o.Consumer = w.ID
 				key := orderKey(o)
@@ -141,6 +143,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if o.ID == w.curID && o.Producer == w.curProducer {
+				w.from = i
 				o.Status = shm.StatusDone
 				break
 			}
@@ -153,6 +156,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if o.Status == shm.StatusPending {
+				w.from = min(w.from, i)
 				o.Status = shm.StatusCancelled
 				w.cancelled = append(w.cancelled, orderKey(o))
 			}
@@ -165,6 +169,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if orderKey(o) == w.requeue && o.Status == shm.StatusInPrep {
+				w.from = i
 				o.Status = shm.StatusPending
 				o.Consumer = -1
 				w.commit = commitInfo{kind: trace.OrderRequeued, key: w.requeue, arg2: int64(w.requeueFrom)}
@@ -189,6 +194,7 @@ func (w *Worker) makeRoom() bool {
 		if o.Status == shm.StatusDone || o.Status == shm.StatusCancelled {
 			w.commit.drops = append(w.commit.drops[:0], dropped{orderKey(&o), o.Status})
 			b.Orders = append(b.Orders[:i], b.Orders[i+1:]...)
+			w.from = i
 			return true
 		}
 	}
@@ -218,7 +224,9 @@ func orderKey(o *shm.Order) trace.OrderKey {
 // original trimmed it for the seed protocol.
 func (w *Worker) encode(env *Env) {
 	drops := w.commit.drops
-	json := shm.AppendBoardJSON(w.scratch[:0], &w.board)
+	// Orders before w.from are as the read found them: their bytes are
+	// copied from what was read instead of being formatted again.
+	json := w.dec.AppendEncoded(w.scratch[:0], &w.board, w.from)
 	if w.cfg.Protocol == ProtoSeed {
 		// The original: over BUFFER_SIZE-100 bytes, keep the newest 50
 		// orders, whatever their state.

@@ -147,6 +147,7 @@ type Worker struct {
 	written   int    // how many are written already
 	flipTo    int    // shadow: the copy being filled
 	readStamp shm.WriteStamp
+	from      int  // the first order the section changes (see encode)
 	failures  int  // failed reads of the current section
 	retrying  bool // the section ended early to retry a failed read
 	changed   bool

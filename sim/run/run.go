@@ -131,9 +131,9 @@ type Summary struct {
 	Events     uint64         `json:"events"`
 	// Peak resident memory in KiB of the controller and of the largest
 	// worker process (0 where the system does not say).
-	RSSControllerKB int64 `json:"rss_controller_kb"`
-	RSSWorkerKB     int64 `json:"rss_worker_kb"`
-	Error      string         `json:"error,omitempty"`
+	RSSControllerKB int64  `json:"rss_controller_kb"`
+	RSSWorkerKB     int64  `json:"rss_worker_kb"`
+	Error           string `json:"error,omitempty"`
 }
 
 // maxListed is how many violations of one kind the summary lists (the
