@@ -42,7 +42,7 @@ func TestScripts(t *testing.T) {
 
 // comanda returns a command running comanda with args, with its segment
 // files in a directory of the test's own.
-func comanda(t *testing.T, shmDir string, args ...string) *exec.Cmd {
+func comanda(t testing.TB, shmDir string, args ...string) *exec.Cmd {
 	t.Helper()
 	bin, err := exec.LookPath("comanda")
 	if err != nil {
@@ -56,7 +56,7 @@ func comanda(t *testing.T, shmDir string, args ...string) *exec.Cmd {
 }
 
 // runJSON runs comanda headless and returns its JSON summary.
-func runJSON(t *testing.T, args ...string) *runner.Summary {
+func runJSON(t testing.TB, args ...string) *runner.Summary {
 	t.Helper()
 	dir := t.TempDir()
 	cmd := comanda(t, dir, append([]string{"run", "--headless", "--json"}, args...)...)
@@ -303,5 +303,73 @@ func TestInterrupts(t *testing.T) {
 		if left := shm.Segments(dir); len(left) > 0 {
 			t.Errorf("twice=%v: segment left: %v", twice, left)
 		}
+	}
+}
+
+// A worker killed during the run is reaped, what it held is recovered (its
+// lock, its order in preparation), and a replacement takes its place:
+// nothing is lost or cooked twice.
+func TestSupervisionRestartsKilledWorkers(t *testing.T) {
+	dir := t.TempDir()
+	cmd := comanda(t, dir, "run", "--headless", "--json", "--fast", "--duration", "3s")
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	var path string
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if _, p, ok := strings.Cut(sc.Text(), "shared memory: "); ok {
+			path = p
+			break
+		}
+	}
+	go func() {
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+		}
+	}()
+	pids := workerPIDs(t, path, 5)
+	time.Sleep(500 * time.Millisecond)
+	victims := []int{pids[0], pids[3]} // P1 and C2
+	for _, pid := range victims {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("run failed: %v\n%s", err, log.String())
+	}
+	var s runner.Summary
+	if err := json.Unmarshal([]byte(stdout.String()), &s); err != nil {
+		t.Fatalf("%v\n%s", err, stdout.String())
+	}
+	ends := map[int]string{}
+	perSlot := map[string]int{}
+	for _, w := range s.Workers {
+		ends[w.PID] = w.Exit
+		perSlot[w.Role+itoa(w.ID)]++
+	}
+	for _, pid := range victims {
+		if ends[pid] != "killed" {
+			t.Errorf("killed worker %d ended %q; want killed", pid, ends[pid])
+		}
+	}
+	if perSlot["producer1"] != 2 || perSlot["consumer2"] != 2 {
+		t.Errorf("processes per worker: %v; want a replacement for P1 and C2", perSlot)
+	}
+	o := s.Orders
+	if o.Lost != 0 || o.Duplicated != 0 || !(o.Created == o.Completed+o.Cancelled) {
+		t.Errorf("orders %+v", o)
+	}
+	for _, v := range s.Violations {
+		if v.Kind != "lock-owner-died" {
+			t.Errorf("violation %+v", v)
+		}
+	}
+	if !strings.Contains(log.String(), "restarted (PID") {
+		t.Errorf("the log does not say the workers were restarted:\n%s", log.String())
 	}
 }

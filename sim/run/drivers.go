@@ -60,18 +60,17 @@ func (d *procDriver) start(slot, incarnation int) (int, error) {
 	sl := d.file.Seg.Slot(slot)
 	sl.SetIncarnation(incarnation)
 	cmd := exec.Command(d.exe, "worker", "--segment", d.file.Path, "--slot", strconv.Itoa(slot))
-	// The pipe's read end goes to the worker as fd 3; the controller keeps
-	// the write end. When the controller dies, however it dies, the kernel
+	// The pipe's read end goes to the worker; the controller keeps the
+	// write end. When the controller dies, however it dies, the kernel
 	// closes it, and the worker reads EOF: the one signal that works on
 	// every system.
 	r, w, err := os.Pipe()
 	if err != nil {
 		return 0, fmt.Errorf("start %s: %w", sl.Role(), err)
 	}
-	cmd.ExtraFiles = []*os.File{r}
 	cmd.Stderr = os.Stderr
-	cmd.Env = append(os.Environ(), "COMANDA_WORKER=1")
 	detach(cmd)
+	passPipe(cmd, r)
 	if err := cmd.Start(); err != nil {
 		r.Close()
 		w.Close()

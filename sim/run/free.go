@@ -67,6 +67,8 @@ func (r *Run) KillWorker(slot int) {
 	if slot < 0 || slot >= r.cfg.Workers() {
 		return
 	}
+	r.segMu.RLock()
+	defer r.segMu.RUnlock()
 	r.record(trace.FaultInjected, -1, sim.FaultKill, int64(slot), []byte("killed from the keyboard"))
 	r.drv.kill(slot)
 }

@@ -57,6 +57,7 @@ type Run struct {
 	drainCh   chan struct{} // closed when the drainer goroutine is gone
 	drainStop chan struct{} // closed to stop it
 
+	segMu      sync.RWMutex // the mapping goes away at the end: readers from outside hold this
 	mu         sync.Mutex
 	violations []Violation
 	vcount     map[string]int
@@ -421,8 +422,14 @@ func (r *Run) Wait() *Summary {
 	return r.summary
 }
 
-// Segment returns the run's shared memory (the screen reads the slots).
-func (r *Run) Segment() *shm.Segment { return r.seg }
+// ReadSegment calls fn with the run's shared memory (the screen reads the
+// slots). After the run it is a copy of the segment as the run left it.
+// fn must not keep seg.
+func (r *Run) ReadSegment(fn func(seg *shm.Segment)) {
+	r.segMu.RLock()
+	defer r.segMu.RUnlock()
+	fn(r.seg)
+}
 
 // SegmentPath returns the segment file's path ("" in-process).
 func (r *Run) SegmentPath() string {
@@ -440,6 +447,8 @@ func (r *Run) PID(slot int) int { return int(r.pids[slot].Load()) }
 
 // ToggleLock switches the lock on or off while the run goes on.
 func (r *Run) ToggleLock(on bool) {
+	r.segMu.RLock()
+	defer r.segMu.RUnlock()
 	r.seg.SetFlag(shm.FlagLockOn, on)
 	v := int64(0)
 	if on {
@@ -464,6 +473,8 @@ type Progress struct {
 
 // Progress reads the counts as they are now.
 func (r *Run) Progress() Progress {
+	r.segMu.RLock()
+	defer r.segMu.RUnlock()
 	t := sim.SumCounts(r.cfg, r.seg)
 	p := Progress{Elapsed: time.Duration(r.now()), Steps: r.seg.Steps(),
 		Created: t.Created, Completed: t.Completed, Phase: sim.Phase(r.phase.Load())}
@@ -532,12 +543,23 @@ func joinErr(a, b string) string {
 	return a + "; " + b
 }
 
-// cleanup removes the segment file (step 9).
+// cleanup removes the segment file (step 9). What the screen may still
+// read is a copy of the segment as the run left it.
 func (r *Run) cleanup() {
-	if r.file != nil {
-		r.file.Remove()
-		r.file = nil
+	if r.file == nil {
+		return
 	}
+	r.segMu.Lock()
+	defer r.segMu.Unlock()
+	if r.seg != nil {
+		frozen := shm.NewMemory(len(r.seg.Bytes()))
+		copy(frozen, r.seg.Bytes())
+		if seg, err := shm.Attach(frozen); err == nil {
+			r.seg = seg
+		}
+	}
+	r.file.Remove()
+	r.file = nil
 }
 
 // finalBoard reads the board at the end (nil when it does not decode).

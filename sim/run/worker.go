@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -100,10 +101,15 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 // liveness byte.
 func controllerAlive(f *shm.File) bool { return f.IsLive(shm.SystemSlot) }
 
-// watchController calls leave when the pipe from the controller (fd 3)
-// reaches EOF: the controller closed it or died.
+// watchController calls leave when the pipe from the controller reaches
+// EOF: the controller closed it or died. COMANDA_CONTROLLER_FD says which
+// descriptor (or, on Windows, handle) the pipe is.
 func watchController(leave func()) {
-	ctl := os.NewFile(3, "controller")
+	fd, err := strconv.ParseUint(os.Getenv("COMANDA_CONTROLLER_FD"), 10, 64)
+	if err != nil {
+		return // started by hand, not by a controller
+	}
+	ctl := os.NewFile(uintptr(fd), "controller")
 	if ctl == nil {
 		return
 	}
