@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -43,6 +44,8 @@ const (
 	offRunID        = 80 // 16 bytes
 	offControllerPD = 96
 	offStartNano    = 104
+	offRings        = 112 // how many slots have a ring
+	offLedgers      = 116 // how many producers have a ledger
 )
 
 // Atomic header words, each on its own 64-byte cache line so that the hot
@@ -122,6 +125,8 @@ type Segment struct {
 
 // Geometry says how big each region of a segment is.
 type Geometry struct {
+	Workers           int // worker slots with an event ring (the first ones)
+	Producers         int // producers with a ledger
 	DataSize          int // bytes of the data region (the protocol's)
 	RingSize          int // bytes of each worker's event ring; 0 for none
 	OrdersPerProducer int // ledger entries per producer
@@ -135,9 +140,9 @@ func (g Geometry) Size() int {
 
 func (g Geometry) offsets() (ring, data, end int) {
 	ring = HeaderSize
-	data = pageAlign(ring + MaxWorkers*g.RingSize)
+	data = pageAlign(ring + g.Workers*g.RingSize)
 	ledger := pageAlign(data + g.DataSize)
-	end = pageAlign(ledger + LedgerBytes(g.OrdersPerProducer)*MaxWorkers)
+	end = pageAlign(ledger + LedgerBytes(g.OrdersPerProducer)*g.Producers)
 	return ring, data, end
 }
 
@@ -170,6 +175,8 @@ func Format(b []byte, g Geometry, runID [16]byte, controllerPID int, startNano i
 	le.PutUint64(b[offLedgerPerP:], uint64(g.OrdersPerProducer))
 	le.PutUint64(b[offRingOff:], uint64(ring))
 	le.PutUint64(b[offRingSize:], uint64(g.RingSize))
+	le.PutUint32(b[offRings:], uint32(g.Workers))
+	le.PutUint32(b[offLedgers:], uint32(g.Producers))
 	copy(b[offRunID:offRunID+16], runID[:])
 	le.PutUint32(b[offControllerPD:], uint32(controllerPID))
 	le.PutUint64(b[offStartNano:], uint64(startNano))
@@ -195,6 +202,21 @@ func Attach(b []byte) (*Segment, error) {
 }
 
 var le = binary.LittleEndian
+
+// Freeze returns a copy of the segment in ordinary memory, without the
+// event rings and the ledgers: the header, the slots and the data region as
+// they are now, for reading after the mapping is gone.
+func (s *Segment) Freeze() *Segment {
+	g := Geometry{DataSize: len(s.Data())}
+	b := NewMemory(g.Size())
+	f, err := Format(b, g, s.RunID(), s.ControllerPID(), s.StartNano())
+	if err != nil {
+		panic("shm: freeze: " + err.Error()) // the geometry is ours: cannot happen
+	}
+	copy(b[offFlags:HeaderSize], s.b[offFlags:HeaderSize])
+	copy(f.Data(), s.Data())
+	return f
+}
 
 // Bytes returns the whole segment.
 func (s *Segment) Bytes() []byte { return s.b }
@@ -321,11 +343,44 @@ func (s *Segment) Clock() int64 { return int64(atomic.LoadUint64(s.u64(offClock)
 // SetClock sets the virtual clock.
 func (s *Segment) SetClock(ns int64) { atomic.StoreUint64(s.u64(offClock), uint64(ns)) }
 
-// QueueVersion returns the word bumped whenever an order is added.
-func (s *Segment) QueueVersion() *uint32 { return s.u32(offQueueVer) }
+// Queue returns the condition bumped whenever an order is added (idle
+// kitchens wait on it).
+func (s *Segment) Queue() Cond { return Cond{s.u32(offQueueVer), s.u32(offQueueVer + 4)} }
 
-// SpaceVersion returns the word bumped whenever room is made for an order.
-func (s *Segment) SpaceVersion() *uint32 { return s.u32(offSpaceVer) }
+// Space returns the condition bumped whenever room is made for an order
+// (waiters with a full window wait on it).
+func (s *Segment) Space() Cond { return Cond{s.u32(offSpaceVer), s.u32(offSpaceVer + 4)} }
+
+// A Cond is a condition variable across processes: a version word that
+// changes when the condition may have become true, and a count of sleepers,
+// so that a change costs no system call when nobody sleeps.
+type Cond struct {
+	ver     *uint32
+	waiters *uint32
+}
+
+// Version returns the current version.
+func (c Cond) Version() uint32 { return atomic.LoadUint32(c.ver) }
+
+// Bump changes the version and wakes the sleepers.
+func (c Cond) Bump() {
+	atomic.AddUint32(c.ver, 1)
+	// Sequentially consistent: a sleeper that counted itself after this
+	// load sees the new version before it sleeps, and does not sleep.
+	if atomic.LoadUint32(c.waiters) != 0 {
+		Wake32(c.ver, 1<<30)
+	}
+}
+
+// Wait sleeps while the version is seen, for at most timeout; it may return
+// early.
+func (c Cond) Wait(seen uint32, timeout time.Duration) {
+	atomic.AddUint32(c.waiters, 1)
+	if atomic.LoadUint32(c.ver) == seen {
+		Wait32(c.ver, seen, timeout)
+	}
+	atomic.AddUint32(c.waiters, ^uint32(0))
+}
 
 // Live returns the count of attached workers.
 func (s *Segment) Live() *int32 { return (*int32)(unsafe.Pointer(&s.b[offLive])) }
@@ -342,6 +397,9 @@ func (s *Segment) Slot(i int) Slot {
 // Ring returns slot i's event ring (empty when the segment has none).
 func (s *Segment) Ring(i int) Ring {
 	size := int(le.Uint64(s.b[offRingSize:]))
+	if i < 0 || i >= int(le.Uint32(s.b[offRings:])) {
+		size = 0
+	}
 	off := int(le.Uint64(s.b[offRingOff:])) + i*size
 	sl := s.Slot(i)
 	return Ring{buf: s.b[off : off+size], head: sl.u64(slRingHead), tail: sl.u64(slRingTail)}
@@ -350,6 +408,9 @@ func (s *Segment) Ring(i int) Ring {
 // Ledger returns the ground-truth ledger of producer slot p (see Ledger).
 func (s *Segment) Ledger(p int) Ledger {
 	per := int(le.Uint64(s.b[offLedgerPerP:]))
+	if p < 0 || p >= int(le.Uint32(s.b[offLedgers:])) {
+		per = 0
+	}
 	n := LedgerBytes(per)
 	off := int(le.Uint64(s.b[offLedgerOff:])) + p*n
 	return Ledger{b: s.b[off : off+n], s: s, off: off, per: per}

@@ -44,7 +44,7 @@ func newTestSegment(t *testing.T, g Geometry) *Segment {
 }
 
 func TestFormatAttach(t *testing.T) {
-	g := Geometry{DataSize: SeedDataSize, RingSize: 4096, OrdersPerProducer: 100}
+	g := Geometry{Workers: 4, Producers: 4, DataSize: SeedDataSize, RingSize: 4096, OrdersPerProducer: 100}
 	seg := newTestSegment(t, g)
 	if err := seg.SetConfig([]byte(`{"x":1}`)); err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestFormatAttach(t *testing.T) {
 }
 
 func TestSlotFields(t *testing.T) {
-	seg := newTestSegment(t, Geometry{DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8})
+	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8})
 	sl := seg.Slot(3)
 	sl.Init(RoleConsumer, 2)
 	sl.SetPID(99)
@@ -98,7 +98,7 @@ func TestSlotFields(t *testing.T) {
 }
 
 func TestWriteStamp(t *testing.T) {
-	seg := newTestSegment(t, Geometry{DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8})
+	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8})
 	prev := seg.CommitWrite(3)
 	if prev != 0 {
 		t.Fatalf("first CommitWrite returned %v", prev)
@@ -113,7 +113,7 @@ func TestWriteStamp(t *testing.T) {
 }
 
 func TestLedger(t *testing.T) {
-	seg := newTestSegment(t, Geometry{DataSize: 4096, RingSize: 4096, OrdersPerProducer: 10})
+	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 4096, OrdersPerProducer: 10})
 	l := seg.Ledger(1)
 	if n := l.Take(3); n != 1 {
 		t.Fatalf("Take = %d", n)
@@ -141,7 +141,7 @@ func TestLedger(t *testing.T) {
 }
 
 func TestRingWraps(t *testing.T) {
-	seg := newTestSegment(t, Geometry{DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
+	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
 	r := seg.Ring(0)
 	next := uint64(1)
 	got := uint64(1)
@@ -180,7 +180,7 @@ func TestRingWraps(t *testing.T) {
 
 func TestFileCreateOpenReclaim(t *testing.T) {
 	dir := t.TempDir()
-	g := Geometry{DataSize: SeedDataSize, RingSize: 4096, OrdersPerProducer: 64}
+	g := Geometry{Workers: 4, Producers: 4, DataSize: SeedDataSize, RingSize: 4096, OrdersPerProducer: 64}
 	f, err := Create(dir, g, NewRunID())
 	if err != nil {
 		t.Fatal(err)

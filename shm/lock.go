@@ -1,7 +1,6 @@
 package shm
 
 import (
-	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -85,32 +84,22 @@ func TakeOver(w *uint64, seen uint64, pid int) bool {
 // LoadLock returns the lock word's current value.
 func LoadLock(w *uint64) uint64 { return atomic.LoadUint64(w) }
 
-// SpinFor is how long a waiter watches a held lock word before it sleeps.
-// A critical section of the restaurant lasts some microseconds (a read and
-// a write of a JSON blob), and a sleep and a wake-up cost about as much
-// again plus a trip through the scheduler: watching for a while is cheaper
-// than sleeping, as long as the holder runs on another core.
-const SpinFor = 30 * time.Microsecond
+// spinTries is how many times a waiter looks at a held lock word before it
+// sleeps. Watching is cheaper than a sleep and a wake-up when the holder is
+// about to let go; on a small machine with more processes than cores it
+// only burns the time the holder needs, so the watch is short.
+const spinTries = 200
 
-// Spin watches a lock word whose value was seen, for up to SpinFor, and
+// Spin watches a lock word whose value was seen, for a short while, and
 // reports whether it changed (worth another attempt) before the caller
-// sleeps. It yields the processor now and then, so that on a busy machine
-// the spinning does not keep the holder from running.
+// sleeps.
 func Spin(w *uint64, seen uint64) bool {
-	var start time.Time
-	for i := 0; ; i++ {
+	for i := 0; i < spinTries; i++ {
 		if atomic.LoadUint64(w) != seen {
 			return true
 		}
-		if i&63 == 63 {
-			if start.IsZero() {
-				start = time.Now()
-			} else if time.Since(start) > SpinFor {
-				return false
-			}
-			runtime.Gosched()
-		}
 	}
+	return false
 }
 
 // Acquire takes the lock for pid, spinning briefly and then sleeping on the

@@ -24,7 +24,7 @@ func BenchmarkLockUncontended(b *testing.B) {
 // file mapping.
 func BenchmarkLockContendedProcesses(b *testing.B) {
 	dir := b.TempDir()
-	f, err := Create(dir, Geometry{DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8}, NewRunID())
+	f, err := Create(dir, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8}, NewRunID())
 	if err != nil {
 		b.Fatal(err)
 	}

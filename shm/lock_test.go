@@ -76,7 +76,7 @@ func TestLockProcesses(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	g := Geometry{DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8}
+	g := Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 4096, OrdersPerProducer: 8}
 	f, err := Create(dir, g, NewRunID())
 	if err != nil {
 		t.Fatal(err)

@@ -182,7 +182,8 @@ func (c *Config) Geometry() shm.Geometry {
 	if per <= 0 {
 		per = DefaultOrdersPerProducer
 	}
-	return shm.Geometry{DataSize: c.DataSize(), RingSize: ring, OrdersPerProducer: per}
+	return shm.Geometry{Workers: c.Workers(), Producers: c.Producers, DataSize: c.DataSize(),
+		RingSize: ring, OrdersPerProducer: per}
 }
 
 // DefaultOrdersPerProducer is the ledger's capacity per producer: enough for

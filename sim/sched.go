@@ -79,11 +79,11 @@ func slotState(cfg *Config, seg *shm.Segment, i int, now int64) State {
 		word, val := sl.Waiting()
 		switch word {
 		case WaitOrders:
-			if atomicLoad(seg.QueueVersion()) != val {
+			if seg.Queue().Version() != val {
 				return StateReady
 			}
 		case WaitSpace:
-			if atomicLoad(seg.SpaceVersion()) != val {
+			if seg.Space().Version() != val {
 				return StateReady
 			}
 		}

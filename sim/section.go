@@ -266,8 +266,7 @@ func (w *Worker) write(env *Env) Outcome {
 	off := w.outOff + w.written
 	src := w.out[w.written : w.written+n]
 	if w.full(env) {
-		delta := trace.Diff(nil, off, region[off:off+n], src)
-		w.emit(env, trace.MemWritten, 0, 0, int64(off), int64(n), delta)
+		w.emitWrite(env, off, region[off:off+n], src)
 	}
 	copy(region[off:off+n], src)
 	w.written += n
@@ -294,14 +293,33 @@ func (w *Worker) write(env *Env) Outcome {
 	return Outcome{Next: NextRun}
 }
 
+// A WriteRecorder is a Recorder that can compute a write's delta later:
+// after the critical section, when the lock is free again, so that tracing
+// does not make everybody wait longer for the lock. It copies old at once;
+// new must stay unchanged until the worker's section is over.
+type WriteRecorder interface {
+	RecordWrite(e *trace.Event, old, new []byte)
+}
+
+// emitWrite records a write of new over old at region offset off.
+func (w *Worker) emitWrite(env *Env, off int, old, new []byte) {
+	e := trace.Event{Step: env.Step, Time: env.Now, Kind: trace.MemWritten, Worker: w.traceSlot(),
+		Arg: int64(off), Arg2: int64(len(new))}
+	if wr, ok := env.Rec.(WriteRecorder); ok {
+		wr.RecordWrite(&e, old, new)
+		return
+	}
+	w.delta = trace.Diff(w.delta[:0], off, old, new)
+	e.Data = w.delta
+	env.Rec.Record(&e)
+}
+
 // flip commits the shadow copy just written.
 func (w *Worker) flip(env *Env) Outcome {
 	region := env.Seg.Data()
 	if w.full(env) {
-		var word [4]byte
-		word[0] = byte(w.flipTo)
-		delta := trace.Diff(nil, 0, region[0:4], word[:])
-		w.emit(env, trace.MemWritten, 0, 0, 0, 4, delta)
+		w.flipWord = [4]byte{byte(w.flipTo)}
+		w.emitWrite(env, 0, region[0:4], w.flipWord[:])
 	}
 	shm.ShadowFlip(region, w.flipTo)
 	w.commitWrite(env)
@@ -364,15 +382,9 @@ func (w *Worker) commitWrite(env *Env) {
 	}
 	switch c.kind {
 	case trace.OrderCreated, trace.OrderRequeued:
-		bump(env.Seg.QueueVersion())
+		env.Seg.Queue().Bump()
 	}
 	if len(c.drops) > 0 || c.kind == trace.OrderDone || c.kind == trace.OrderCancelled {
-		bump(env.Seg.SpaceVersion())
+		env.Seg.Space().Bump()
 	}
-}
-
-// bump changes a wait word and wakes its sleepers.
-func bump(p *uint32) {
-	atomic.AddUint32(p, 1)
-	shm.Wake32(p, 1<<30)
 }

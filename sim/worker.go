@@ -166,8 +166,10 @@ type Worker struct {
 	requeueFrom int
 	cancelled   []trace.OrderKey
 
-	scratch []byte
-	ev      trace.Event
+	scratch  []byte
+	delta    []byte
+	flipWord [4]byte
+	ev       trace.Event
 }
 
 // commitInfo is what a write makes true when it commits.
@@ -473,9 +475,9 @@ func (w *Worker) afterSection(env *Env) Outcome {
 func (w *Worker) waitOn(env *Env, word int) Outcome {
 	var v uint32
 	if word == WaitOrders {
-		v = atomicLoad(env.Seg.QueueVersion())
+		v = env.Seg.Queue().Version()
 	} else {
-		v = atomicLoad(env.Seg.SpaceVersion())
+		v = env.Seg.Space().Version()
 	}
 	w.emit(env, trace.Waited, 0, 0, int64(word), 0, nil)
 	return Outcome{Next: NextWait, Word: word, Val: v}

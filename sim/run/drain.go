@@ -13,6 +13,12 @@ import (
 // ringRecorder is a worker's recorder: it encodes each event and puts it in
 // the worker's ring in the segment, where the controller drains it. It
 // never drops an event: when the ring is full it waits for the controller.
+//
+// In free mode it may hold the events of a critical section back until the
+// section ends (see hold): the events keep the sequence numbers they took
+// when they happened, but a write's delta is computed after the lock is
+// released, so recording does not lengthen the time others wait for the
+// lock.
 type ringRecorder struct {
 	seg  *shm.Segment
 	slot shm.Slot
@@ -20,6 +26,21 @@ type ringRecorder struct {
 	full bool
 	buf  []byte
 	gone <-chan struct{}
+
+	hold    bool        // hold events back until flush
+	held    []heldEvent // events held back, in sequence order
+	arena   []byte      // the held events' data and old bytes
+	delta   []byte
+	pending bool // the slot's pending word is set
+}
+
+// heldEvent is an event waiting for its section to end. For a write, old
+// (in the arena) and new are the bytes the delta is computed from.
+type heldEvent struct {
+	e         trace.Event
+	data, old [2]int // arena spans
+	new       []byte
+	isWrite   bool
 }
 
 func newRingRecorder(seg *shm.Segment, slot int, full bool, gone <-chan struct{}) *ringRecorder {
@@ -28,12 +49,78 @@ func newRingRecorder(seg *shm.Segment, slot int, full bool, gone <-chan struct{}
 
 func (r *ringRecorder) Full() bool { return r.full }
 
-// Record takes the next sequence number and publishes the event. The slot's
-// pending word holds a lower bound of that number while the event is not yet
-// in the ring, so the controller never writes a later event before it.
+// reserve takes the next sequence number. The slot's pending word holds a
+// lower bound of the numbers this worker has taken but not yet published,
+// so the controller never writes a later event before them.
+func (r *ringRecorder) reserve() uint64 {
+	if !r.pending {
+		r.slot.SetPending(r.seg.Seq() + 1)
+		r.pending = true
+	}
+	return r.seg.NextSeq()
+}
+
+// Record publishes the event (or holds it back until flush).
 func (r *ringRecorder) Record(e *trace.Event) {
-	r.slot.SetPending(r.seg.Seq() + 1)
-	e.Seq = r.seg.NextSeq()
+	e.Seq = r.reserve()
+	if r.hold {
+		h := heldEvent{e: *e}
+		h.data = r.keep(e.Data)
+		h.e.Data = nil
+		r.held = append(r.held, h)
+		return
+	}
+	r.put(e)
+	r.done()
+}
+
+// RecordWrite records a write of new over old (see sim.WriteRecorder).
+func (r *ringRecorder) RecordWrite(e *trace.Event, old, new []byte) {
+	if !r.hold {
+		r.delta = trace.Diff(r.delta[:0], int(e.Arg), old, new)
+		e.Data = r.delta
+		r.Record(e)
+		return
+	}
+	e.Seq = r.reserve()
+	r.held = append(r.held, heldEvent{e: *e, old: r.keep(old), new: new, isWrite: true})
+}
+
+// keep copies b into the arena and returns where it is.
+func (r *ringRecorder) keep(b []byte) [2]int {
+	start := len(r.arena)
+	r.arena = append(r.arena, b...)
+	return [2]int{start, len(r.arena)}
+}
+
+// flush publishes the held events, computing the deltas of the writes.
+func (r *ringRecorder) flush() {
+	for i := range r.held {
+		h := &r.held[i]
+		if h.isWrite {
+			r.delta = trace.Diff(r.delta[:0], int(h.e.Arg), r.arena[h.old[0]:h.old[1]], h.new)
+			h.e.Data = r.delta
+		} else {
+			h.e.Data = r.arena[h.data[0]:h.data[1]]
+		}
+		r.put(&h.e)
+		h.new = nil
+	}
+	r.held = r.held[:0]
+	r.arena = r.arena[:0]
+	r.done()
+}
+
+// done clears the pending word once nothing is held back.
+func (r *ringRecorder) done() {
+	if r.pending && len(r.held) == 0 {
+		r.slot.SetPending(0)
+		r.pending = false
+	}
+}
+
+// put encodes the event into the ring, waiting for room if need be.
+func (r *ringRecorder) put(e *trace.Event) {
 	r.buf = trace.AppendEvent(r.buf[:0], e)
 	if !r.ring.Fits(len(r.buf)) {
 		r.buf = r.buf[:0] // cannot happen with the sizes we use; never block forever
@@ -41,7 +128,6 @@ func (r *ringRecorder) Record(e *trace.Event) {
 	for i := 0; !r.ring.TryPut(e.Seq, r.buf); i++ {
 		select {
 		case <-r.gone:
-			r.slot.SetPending(0)
 			return
 		default:
 		}
@@ -50,7 +136,6 @@ func (r *ringRecorder) Record(e *trace.Event) {
 		}
 		time.Sleep(50 * time.Microsecond)
 	}
-	r.slot.SetPending(0)
 }
 
 // ctlRecorder records the controller's own events (and, in the in-process

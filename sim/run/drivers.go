@@ -198,8 +198,13 @@ func (d *inprocDriver) start(slot, incarnation int) (int, error) {
 	if d.stepped {
 		return pid, nil
 	}
-	b := &body{w: w, seg: d.seg, slot: slot, pid: pid, rec: d.rec(slot), start: d.start0,
+	rec := d.rec(slot)
+	b := &body{w: w, seg: d.seg, slot: slot, pid: pid, rec: rec, start: d.start0,
 		gone: gone, isLive: d.isLive}
+	if rr, ok := rec.(*ringRecorder); ok {
+		rr.hold = d.cfg.Trace && d.cfg.WritePace == 0
+		b.ring = rr
+	}
 	go func() {
 		status := 0
 		if b.runFree() != endExited {

@@ -20,6 +20,7 @@ type body struct {
 	slot    int
 	pid     int
 	rec     sim.Recorder
+	ring    *ringRecorder // rec, when it is a worker's ring (nil for the controller)
 	start   time.Time
 	stepped bool
 
@@ -64,6 +65,9 @@ func (b *body) stepOnce(env *sim.Env) (ending, bool) {
 	env.Step = b.seg.NextStep()
 	b.seg.Slot(b.slot).Beat(env.Now)
 	out := b.w.Step(env)
+	if b.ring != nil && b.ring.hold && (!b.w.Holds() || out.Next == sim.NextDie) {
+		b.ring.flush() // the section is over: publish what it held back
+	}
 	ok := true
 	switch out.Next {
 	case sim.NextSleep:
@@ -214,12 +218,14 @@ func ownerSlot(seg *shm.Segment, pid int) int {
 // waitWord waits for an order, for room, or to be let go.
 func (b *body) waitWord(out sim.Outcome) bool {
 	sl := b.seg.Slot(b.slot)
-	var word *uint32
+	var cond *shm.Cond
 	switch out.Word {
 	case sim.WaitOrders:
-		word = b.seg.QueueVersion()
+		c := b.seg.Queue()
+		cond = &c
 	case sim.WaitSpace:
-		word = b.seg.SpaceVersion()
+		c := b.seg.Space()
+		cond = &c
 	}
 	for {
 		select {
@@ -232,13 +238,13 @@ func (b *body) waitWord(out sim.Outcome) bool {
 		if sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit) {
 			return true
 		}
-		if word == nil {
+		if cond == nil {
 			time.Sleep(20 * time.Millisecond)
 			continue
 		}
-		if atomic.LoadUint32(word) != out.Val {
+		if cond.Version() != out.Val {
 			return true
 		}
-		shm.Wait32(word, out.Val, 50*time.Millisecond)
+		cond.Wait(out.Val, 50*time.Millisecond)
 	}
 }

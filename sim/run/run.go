@@ -552,11 +552,7 @@ func (r *Run) cleanup() {
 	r.segMu.Lock()
 	defer r.segMu.Unlock()
 	if r.seg != nil {
-		frozen := shm.NewMemory(len(r.seg.Bytes()))
-		copy(frozen, r.seg.Bytes())
-		if seg, err := shm.Attach(frozen); err == nil {
-			r.seg = seg
-		}
+		r.seg = r.seg.Freeze()
 	}
 	r.file.Remove()
 	r.file = nil

@@ -77,8 +77,13 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 	}()
 
 	w := sim.NewWorker(cfg, slot, sl.Incarnation())
+	rec := newRingRecorder(seg, slot, cfg.Trace, gone)
+	// In free mode a section's events are published when it ends (writes'
+	// deltas are computed outside the lock); a paced write is shown chunk by
+	// chunk as it happens, so it is not held back.
+	rec.hold = cfg.Trace && !seg.HasFlag(shm.FlagStepped) && cfg.WritePace == 0
 	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: time.Unix(0, seg.StartNano()),
-		rec: newRingRecorder(seg, slot, cfg.Trace, gone), gone: gone, nudge: nudge, isLive: f.IsLive}
+		rec: rec, ring: rec, gone: gone, nudge: nudge, isLive: f.IsLive}
 	atomic.AddInt32(seg.Live(), 1)
 	sl.SetPID(os.Getpid())
 
