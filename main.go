@@ -76,6 +76,7 @@ and a lock guards the segment. Switch the lock off to watch updates get lost.`,
 		},
 	}
 	root.AddCommand(newRunCmd(stdout, stderr), newWorkerCmd(stderr), newScenariosCmd(stdout),
+		newReplayCmd(stdout, stderr), newExportCmd(stdout, stderr), newDiffCmd(stdout, stderr),
 		newVersionCmd(stdout))
 	return root
 }
@@ -87,4 +88,9 @@ func newVersionCmd(stdout io.Writer) *cobra.Command {
 		Args:  cobra.NoArgs,
 		Run:   func(cmd *cobra.Command, args []string) { fmt.Fprintf(stdout, "comanda %s\n", version) },
 	}
+}
+
+// errUnknownLang is a --lang value comanda has no texts for.
+func errUnknownLang(s string) error {
+	return fmt.Errorf("--lang %q: expected en or pt-BR", s)
 }

@@ -1,11 +1,9 @@
 package shm
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"math/bits"
-	"sort"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -38,32 +36,41 @@ func AppendBoardJSON(dst []byte, b *Board) []byte {
 // the list and the stats.
 func bjAppendRest(dst []byte, b *Board, from int) []byte {
 	for i := from; i < len(b.Orders); i++ {
-		o := &b.Orders[i]
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"id":`...)
-		dst = strconv.AppendInt(dst, o.ID, 10)
-		dst = append(dst, `,"mesa":`...)
-		dst = strconv.AppendInt(dst, int64(o.Table), 10)
-		dst = append(dst, `,"item":`...)
-		dst = bjAppendString(dst, o.Item)
-		dst = append(dst, `,"timestamp":`...)
-		dst = bjAppendFloat(dst, o.Timestamp)
-		dst = append(dst, `,"status":"`...)
-		dst = append(dst, o.Status.String()...) // the words need no escaping
-		dst = append(dst, `","produtor_id":`...)
-		dst = strconv.AppendInt(dst, int64(o.Producer), 10)
-		dst = append(dst, `,"consumidor_id":`...)
-		dst = strconv.AppendInt(dst, int64(o.Consumer), 10)
-		dst = append(dst, '}')
+		dst = bjAppendOrder(dst, &b.Orders[i])
 	}
+	return bjAppendStats(dst, &b.Stats)
+}
+
+// bjAppendOrder appends one order object.
+func bjAppendOrder(dst []byte, o *Order) []byte {
+	dst = append(dst, `{"id":`...)
+	dst = strconv.AppendInt(dst, o.ID, 10)
+	dst = append(dst, `,"mesa":`...)
+	dst = strconv.AppendInt(dst, int64(o.Table), 10)
+	dst = append(dst, `,"item":`...)
+	dst = bjAppendString(dst, o.Item)
+	dst = append(dst, `,"timestamp":`...)
+	dst = bjAppendFloat(dst, o.Timestamp)
+	dst = append(dst, `,"status":"`...)
+	dst = append(dst, o.Status.String()...) // the words need no escaping
+	dst = append(dst, `","produtor_id":`...)
+	dst = strconv.AppendInt(dst, int64(o.Producer), 10)
+	dst = append(dst, `,"consumidor_id":`...)
+	dst = strconv.AppendInt(dst, int64(o.Consumer), 10)
+	return append(dst, '}')
+}
+
+// bjAppendStats appends the end of the list of orders and the stats.
+func bjAppendStats(dst []byte, st *Stats) []byte {
 	dst = append(dst, `],"stats":{"total_criados":`...)
-	dst = strconv.AppendInt(dst, b.Stats.Created, 10)
+	dst = strconv.AppendInt(dst, st.Created, 10)
 	dst = append(dst, `,"total_processados":`...)
-	dst = strconv.AppendInt(dst, b.Stats.Processed, 10)
+	dst = strconv.AppendInt(dst, st.Processed, 10)
 	dst = append(dst, `,"em_fila":`...)
-	dst = strconv.AppendInt(dst, b.Stats.Queued, 10)
+	dst = strconv.AppendInt(dst, st.Queued, 10)
 	return append(dst, "}}"...)
 }
 
@@ -165,13 +172,19 @@ type BoardDecoder struct {
 	orders []Order           // orders being decoded; copied out on success
 	strs   map[string]string // interned item strings
 
-	// The text of the last successful decode and where each of its orders
-	// ends. A board changes in one or two places between two reads (an
-	// order appended, a status changed), so the orders in the common prefix
-	// of the old and the new text need not be parsed again, and an encoder
-	// can copy their bytes instead of formatting them (see AppendEncoded).
-	prev []byte
-	ends []int
+	// The text of the last successful decode, where each of its orders
+	// starts and ends, and the orders. A board changes in one or two places
+	// between two reads (an order appended, a status changed, the oldest
+	// order dropped), so most orders of a new text are, byte for byte, orders
+	// of the last one, maybe moved: their values are reused instead of
+	// parsed, and an encoder can copy their bytes (see AppendMapped).
+	prev         []byte
+	starts, ends []int
+	// The same for the decode before, while the current one runs.
+	oldText            []byte
+	oldStarts, oldEnds []int
+	oldOrders          []Order
+	next               int // the old order expected next
 }
 
 // bjInternMax bounds the intern table: when it is full it is emptied, so a
@@ -227,22 +240,18 @@ const (
 // U+FFFD, as in encoding/json. On error b is left unchanged. Decode does not
 // keep src.
 func (d *BoardDecoder) Decode(src []byte, b *Board) error {
+	// The last decode becomes the old one; its buffers are reused.
+	d.oldText, d.prev = d.prev, d.oldText
+	d.oldStarts, d.starts = d.starts, d.oldStarts[:0]
+	d.oldEnds, d.ends = d.ends, d.oldEnds[:0]
+	d.oldOrders, d.orders = d.orders, d.oldOrders[:0]
+	d.next = 0
 	d.lex = bjLex{src: src}
 	var stats Stats
-	var err *BoardError
-	if j := d.reusable(src); j > 0 {
-		// The text up to the end of order j-1 is the same as last time:
-		// keep those orders and parse on from there.
-		d.orders, d.ends = d.orders[:j], d.ends[:j]
-		d.lex.pos = d.ends[j-1]
-		err = d.resume(&stats)
-	} else {
-		d.orders, d.ends = d.orders[:0], d.ends[:0]
-		err = d.board(&stats)
-	}
+	err := d.board(&stats)
 	d.lex.src = nil
 	if err != nil {
-		d.prev, d.ends = d.prev[:0], d.ends[:0]
+		d.prev, d.starts, d.ends, d.orders = d.prev[:0], d.starts[:0], d.ends[:0], d.orders[:0]
 		// The decoder stops at the first problem of either kind. Only a
 		// full syntax check can tell whether the text is valid JSON, in
 		// which case the problem was one of schema.
@@ -258,44 +267,144 @@ func (d *BoardDecoder) Decode(src []byte, b *Board) error {
 	return nil
 }
 
+// forget drops what the last decode left, so that the next one parses
+// every order (benchmarks of the parser use it).
+func (d *BoardDecoder) forget() {
+	d.prev, d.starts, d.ends, d.orders = d.prev[:0], d.starts[:0], d.ends[:0], d.orders[:0]
+}
+
 // bjCanon is how every board the encoder writes begins.
 const bjCanon = `{"pedidos":[`
 
-// reusable returns how many orders of the last decode lie wholly inside the
-// common prefix of its text and src (0: decode from scratch).
-func (d *BoardDecoder) reusable(src []byte) int {
-	if len(d.ends) == 0 || len(d.prev) < len(bjCanon) || string(d.prev[:len(bjCanon)]) != bjCanon {
-		return 0
+// bjLookAhead is how many old orders past the expected one an order of the
+// new text is compared with: orders dropped from the window since then.
+const bjLookAhead = 64
+
+// reuse looks for an order of the last decode whose text is at pos, and if
+// there is one, takes its value and moves past it. Parsing those bytes
+// would give that same value: an order's text is a complete object, read
+// the same whatever follows it.
+func (d *BoardDecoder) reuse() bool {
+	l := &d.lex
+	for j := d.next; j < min(d.next+bjLookAhead, len(d.oldOrders)); j++ {
+		text := d.oldText[d.oldStarts[j]:d.oldEnds[j]]
+		if len(l.src)-l.pos >= len(text) && string(l.src[l.pos:l.pos+len(text)]) == string(text) {
+			d.starts = append(d.starts, l.pos)
+			d.orders = append(d.orders, d.oldOrders[j])
+			l.pos += len(text)
+			d.ends = append(d.ends, l.pos)
+			d.next = j + 1
+			return true
+		}
 	}
-	k := bjCommonPrefix(d.prev, src)
-	return sort.SearchInts(d.ends, k+1) // orders whose end is at most k
+	return false
 }
 
-// bjCommonPrefix returns the length of the common prefix of a and b.
-func bjCommonPrefix(a, b []byte) int {
+// A Span is a piece of an encoding made by AppendMapped: Len bytes at Off
+// in the new text, copied from Src in the text the decoder read last (Src
+// -1: formatted anew).
+type Span struct {
+	Off, Len, Src int
+}
+
+// AppendMapped appends the encoding of b, exactly as AppendBoardJSON would,
+// where b is the board this decoder decoded last after some changes: src[k]
+// is the index j, in that decode, of an unchanged order that is now b's
+// k-th order, -(j+2) when it is order j changed, or -1 for an order added. The text of unchanged orders
+// is copied instead of formatted. It also appends to spans where each piece
+// of the new text came from, relative to the start of the encoding (for a
+// writer that describes its write as copies of what was there before).
+func (d *BoardDecoder) AppendMapped(dst []byte, b *Board, src []int, spans []Span) ([]byte, []Span) {
+	base := len(dst)
+	lit := func(from int) {
+		if n := len(dst) - base - from; n > 0 {
+			if k := len(spans) - 1; k >= 0 && spans[k].Src < 0 && spans[k].Off+spans[k].Len == from {
+				spans[k].Len += n
+			} else {
+				spans = append(spans, Span{Off: from, Len: n, Src: -1})
+			}
+		}
+	}
+	dst = append(dst, bjCanon...)
+	mark := 0
+	for i := range b.Orders {
+		j := -1
+		if i < len(src) {
+			j = src[i]
+		}
+		if j < -1 && -j-2 < len(d.starts) {
+			// Changed from order -j-2 of the read: formatted anew, but the
+			// bytes it shares with the old text at its start and end are
+			// copies too (a status word changes; the rest stays).
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			lit(mark)
+			at := len(dst)
+			dst = bjAppendOrder(dst, &b.Orders[i])
+			oldText := d.prev[d.starts[-j-2]:d.ends[-j-2]]
+			newText := dst[at:]
+			pre := bjCommon(oldText, newText, false)
+			suf := bjCommon(oldText[pre:], newText[pre:], true)
+			off := at - base
+			if pre > 0 {
+				spans = append(spans, Span{Off: off, Len: pre, Src: d.starts[-j-2]})
+			}
+			if mid := len(newText) - pre - suf; mid > 0 {
+				spans = append(spans, Span{Off: off + pre, Len: mid, Src: -1})
+			}
+			if suf > 0 {
+				spans = append(spans, Span{Off: off + len(newText) - suf, Len: suf, Src: d.ends[-j-2] - suf})
+			}
+			mark = len(dst) - base
+			continue
+		}
+		if j < 0 || j >= len(d.starts) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = bjAppendOrder(dst, &b.Orders[i])
+			continue
+		}
+		from, to := d.starts[j], d.ends[j]
+		if i > 0 {
+			if from > 0 && d.prev[from-1] == ',' {
+				from-- // the comma goes with the order: runs of orders make one copy
+			} else {
+				dst = append(dst, ',')
+			}
+		}
+		lit(mark)
+		off := len(dst) - base
+		dst = append(dst, d.prev[from:to]...)
+		spans = append(spans, Span{Off: off, Len: to - from, Src: from})
+		mark = len(dst) - base
+	}
+	dst = bjAppendStats(dst, &b.Stats)
+	lit(mark)
+	return dst, spans
+}
+
+// bjCommon returns the length of the common prefix (or suffix) of a and b.
+func bjCommon(a, b []byte, suffix bool) int {
 	n := min(len(a), len(b))
 	i := 0
-	for i+256 <= n && bytes.Equal(a[i:i+256], b[i:i+256]) {
-		i += 256
-	}
-	for i < n && a[i] == b[i] {
+	for i < n {
+		x, y := a[i], b[i]
+		if suffix {
+			x, y = a[len(a)-1-i], b[len(b)-1-i]
+		}
+		if x != y {
+			break
+		}
 		i++
 	}
 	return i
 }
 
-// AppendEncoded appends the encoding of b, which is the board this decoder
-// decoded last with its orders before index from unchanged, exactly as
-// AppendBoardJSON would; it copies the text of those orders from the last
-// decode instead of formatting them again.
-func (d *BoardDecoder) AppendEncoded(dst []byte, b *Board, from int) []byte {
-	if from <= 0 || from > len(d.ends) || from > len(b.Orders) || len(d.prev) < len(bjCanon) ||
-		string(d.prev[:len(bjCanon)]) != bjCanon {
-		return AppendBoardJSON(dst, b)
-	}
-	dst = append(dst, d.prev[:d.ends[from-1]]...)
-	return bjAppendRest(dst, b, from)
-}
+// Text returns the text of the last successful decode (valid until the
+// next Decode).
+func (d *BoardDecoder) Text() []byte { return d.prev }
 
 // board decodes the top-level object.
 func (d *BoardDecoder) board(stats *Stats) *BoardError {
@@ -338,21 +447,6 @@ func (d *BoardDecoder) members(stats *Stats, seen uint, more bool) *BoardError {
 	return nil
 }
 
-// resume goes on decoding after the kept orders: the rest of the list of
-// orders, then the rest of the top-level object (whose "pedidos" key came
-// first, as bjCanon says).
-func (d *BoardDecoder) resume(stats *Stats) *BoardError {
-	l := &d.lex
-	if err := d.orderElems(false); err != nil {
-		return err
-	}
-	more, err := l.objNext()
-	if err != nil {
-		return err
-	}
-	return d.members(stats, 1, more)
-}
-
 // orderArray decodes the value of "pedidos" into d.orders.
 func (d *BoardDecoder) orderArray() *BoardError {
 	if err := d.expect('[', bjCtxTop, "pedidos", "an array"); err != nil {
@@ -375,10 +469,14 @@ func (d *BoardDecoder) orderElems(start bool) *BoardError {
 		}
 	}
 	for more {
-		if err := d.order(len(d.orders)); err != nil {
-			return err
+		if !d.reuse() {
+			start := l.pos
+			if err := d.order(len(d.orders)); err != nil {
+				return err
+			}
+			d.starts = append(d.starts, start)
+			d.ends = append(d.ends, l.pos)
 		}
-		d.ends = append(d.ends, l.pos)
 		var err *BoardError
 		if more, err = l.arrNext(); err != nil {
 			return err

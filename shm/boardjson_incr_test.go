@@ -20,35 +20,61 @@ func TestIncrementalDecodeEncode(t *testing.T) {
 	if err := inc.Decode(prev, &got); err != nil {
 		t.Fatal(err)
 	}
+	identity := func(n int) []int {
+		src := make([]int, n)
+		for i := range src {
+			src[i] = i
+		}
+		return src
+	}
+	src := identity(len(got.Orders))
 	for round := 0; round < 5000; round++ {
 		// Change the board the way workers do: append, change a status,
 		// drop from the front, change stats; sometimes tear the text.
-		from := len(got.Orders)
 		switch r.IntN(5) {
 		case 0:
 			got.Orders = append(got.Orders, bjTestBoard(1, uint64(round)).Orders[0])
+			src = append(src, -1)
 		case 1:
 			if len(got.Orders) > 0 {
-				from = r.IntN(len(got.Orders))
-				got.Orders[from].Status = Status(1 + r.IntN(4))
-				got.Orders[from].Consumer = r.IntN(9) - 1
+				i := r.IntN(len(got.Orders))
+				got.Orders[i].Status = Status(1 + r.IntN(4))
+				got.Orders[i].Consumer = r.IntN(9) - 1
+				if src[i] >= 0 {
+					src[i] = -src[i] - 2 // changed from that order
+				}
 			}
 		case 2:
 			if n := r.IntN(len(got.Orders) + 1); n > 0 {
 				got.Orders = append(got.Orders[:0], got.Orders[n:]...)
-				from = 0
+				src = src[n:]
 			}
 		case 3:
 			got.Stats.Created += 1
 		case 4:
 			if len(got.Orders) > 1 {
-				from = r.IntN(len(got.Orders))
-				got.Orders[from].Item = "Filé \"especial\""
+				i := r.IntN(len(got.Orders))
+				got.Orders[i].Item = "Filé \"especial\""
+				src[i] = -1
 			}
 		}
 		want := AppendBoardJSON(nil, &got)
-		if enc := inc.AppendEncoded(nil, &got, from); !bytes.Equal(enc, want) {
-			t.Fatalf("round %d: AppendEncoded(from %d) differs from AppendBoardJSON:\n%s\n%s", round, from, enc, want)
+		enc, spans := inc.AppendMapped(nil, &got, src, nil)
+		if !bytes.Equal(enc, want) {
+			t.Fatalf("round %d: AppendMapped differs from AppendBoardJSON:\n%s\n%s", round, enc, want)
+		}
+		at := 0
+		for _, sp := range spans {
+			if sp.Off != at || sp.Len <= 0 {
+				t.Fatalf("round %d: spans %v do not tile the text", round, spans)
+			}
+			if sp.Src >= 0 && !bytes.Equal(enc[sp.Off:sp.Off+sp.Len], inc.Text()[sp.Src:sp.Src+sp.Len]) {
+				t.Fatalf("round %d: span %v is not a copy of the old text", round, sp)
+			}
+			at += sp.Len
+		}
+		if at != len(enc) {
+			t.Fatalf("round %d: spans cover %d of %d bytes", round, at, len(enc))
 		}
 		text := want
 		if r.IntN(10) == 0 {
@@ -68,6 +94,7 @@ func TestIncrementalDecodeEncode(t *testing.T) {
 			if err := inc.Decode(want, &got); err != nil {
 				t.Fatal(err)
 			}
+			src = identity(len(got.Orders))
 			prev = want
 			continue
 		}
@@ -75,6 +102,7 @@ func TestIncrementalDecodeEncode(t *testing.T) {
 			t.Fatalf("round %d: incremental decode differs (-fresh +incremental):\n%s", round, diff)
 		}
 		got = Board{Orders: append([]Order(nil), gotB.Orders...), Stats: gotB.Stats}
+		src = identity(len(got.Orders))
 		prev = text
 	}
 }

@@ -75,6 +75,7 @@ func (l *Local) start(slot int) {
 	sl.SetIncarnation(l.inc[slot])
 	sl.SetPID(FakePID(slot))
 	sl.SetState(uint32(StateReady))
+	sl.SetOp(uint32(OpAcquire))
 	l.Workers[slot] = NewWorker(l.Cfg, slot, l.inc[slot])
 	l.record(trace.WorkerStarted, slot, int64(FakePID(slot)), int64(l.inc[slot]))
 }

@@ -61,6 +61,9 @@ type Machine struct {
 	Rec     Recorder
 	Exec    Stepper
 	SysPID  int
+	// NoChecks turns the invariant checks after every step off (for
+	// measuring what they cost).
+	NoChecks bool
 
 	phase      Phase
 	stop       StopReason
@@ -258,7 +261,9 @@ func (m *Machine) step(want int) bool {
 		m.Seg.SetClock(wake)
 	}
 	m.steps++
-	if err := m.Exec.Step(slot, m.Now(), m.Seg.NextStep()); err != nil {
+	step := m.Seg.NextStep()
+	m.granted(slot, step)
+	if err := m.Exec.Step(slot, m.Now(), step); err != nil {
 		m.end(StopError, err)
 		return false
 	}
@@ -300,6 +305,7 @@ func (m *Machine) sysState() State { return slotState(m.Cfg, m.Seg, shm.SystemSl
 func (m *Machine) runSystem() {
 	m.steps++
 	env := &Env{Seg: m.Seg, PID: m.SysPID, Now: m.Now(), Step: m.Seg.NextStep(), Rec: m.Rec}
+	m.granted(shm.SystemSlot, env.Step)
 	m.Sys.Step(env)
 	if !m.Sys.Busy() {
 		if c := m.Sys.Cancelled(); len(c) > 0 {
@@ -335,9 +341,26 @@ func (m *Machine) Died(slot, pid int) {
 // Cancelled returns how many orders the graceful stop cancelled.
 func (m *Machine) Cancelled() int { return m.cancelled }
 
+// granted records that slot gets step number step: the schedule, as the
+// trace keeps it.
+func (m *Machine) granted(slot int, step uint64) {
+	if m.Rec == nil || !m.Rec.Full() {
+		return
+	}
+	w := uint8(slot)
+	op := Op(m.Seg.Slot(slot).Op())
+	if slot == shm.SystemSlot {
+		w, op = trace.System, m.Sys.op
+	}
+	m.Rec.Record(&trace.Event{Step: step, Time: m.Now(), Kind: trace.StepGranted, Worker: w, Arg: int64(op)})
+}
+
 // after advances the clock and checks the invariants after a step.
 func (m *Machine) after(slot int) bool {
 	m.Seg.SetClock(m.Now() + int64(StepCost))
+	if m.NoChecks {
+		return m.stop == StopNone
+	}
 	for _, v := range m.Checker.Check(m.Seg) {
 		v.Step = m.Seg.Steps()
 		m.report(v)

@@ -37,6 +37,7 @@ func (w *Worker) read(env *Env) Outcome {
 	raw, err := w.blob(region)
 	if err == nil {
 		err = w.dec.Decode(raw, &w.board)
+		w.readAt = cap(region) - cap(raw) // where the text read starts in the region
 	}
 	if err != nil {
 		w.failures++
@@ -97,7 +98,12 @@ func (w *Worker) change(env *Env) {
 	b := &w.board
 	w.changed = false
 	w.commit = commitInfo{}
-	w.from = len(b.Orders) // orders before this index are unchanged
+	// w.src[k] says which order of the read the k-th order is, while it is
+	// unchanged (-1 once changed): the encoder copies those.
+	w.src = w.src[:0]
+	for i := range b.Orders {
+		w.src = append(w.src, i)
+	}
 	switch w.tx {
 	case txAdd:
 		if w.cfg.Protocol == ProtoShadow && len(b.Orders) >= w.cfg.Capacity {
@@ -118,6 +124,7 @@ func (w *Worker) change(env *Env) {
 		}
 		w.order.Timestamp = w.timestamp(env)
 		b.Orders = append(b.Orders, w.order)
+		w.src = append(w.src, -1)
 		b.Stats.Created++
 		w.commit.kind, w.commit.key = trace.OrderCreated, trace.MakeOrderKey(w.ID, n)
 	case txTake:
@@ -127,7 +134,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if o.Status == shm.StatusPending {
-				w.from = i
+				w.src[i] = changed(w.src[i])
 				o.Status = shm.StatusInPrep
 				o.Consumer = w.ID
 				key := orderKey(o)
@@ -143,7 +150,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if o.ID == w.curID && o.Producer == w.curProducer {
-				w.from = i
+				w.src[i] = changed(w.src[i])
 				o.Status = shm.StatusDone
 				break
 			}
@@ -156,7 +163,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if o.Status == shm.StatusPending {
-				w.from = min(w.from, i)
+				w.src[i] = changed(w.src[i])
 				o.Status = shm.StatusCancelled
 				w.cancelled = append(w.cancelled, orderKey(o))
 			}
@@ -169,7 +176,7 @@ func (w *Worker) change(env *Env) {
 		for i := range b.Orders {
 			o := &b.Orders[i]
 			if orderKey(o) == w.requeue && o.Status == shm.StatusInPrep {
-				w.from = i
+				w.src[i] = changed(w.src[i])
 				o.Status = shm.StatusPending
 				o.Consumer = -1
 				w.commit = commitInfo{kind: trace.OrderRequeued, key: w.requeue, arg2: int64(w.requeueFrom)}
@@ -186,6 +193,15 @@ func (w *Worker) change(env *Env) {
 	w.changed = true
 }
 
+// changed marks a read order as changed by this section (see
+// shm.BoardDecoder.AppendMapped).
+func changed(src int) int {
+	if src >= 0 {
+		return -src - 2
+	}
+	return src
+}
+
 // makeRoom drops the oldest finished order from a full shadow window and
 // reports whether it could.
 func (w *Worker) makeRoom() bool {
@@ -194,7 +210,7 @@ func (w *Worker) makeRoom() bool {
 		if o.Status == shm.StatusDone || o.Status == shm.StatusCancelled {
 			w.commit.drops = append(w.commit.drops[:0], dropped{orderKey(&o), o.Status})
 			b.Orders = append(b.Orders[:i], b.Orders[i+1:]...)
-			w.from = i
+			w.src = append(w.src[:i], w.src[i+1:]...)
 			return true
 		}
 	}
@@ -224,9 +240,9 @@ func orderKey(o *shm.Order) trace.OrderKey {
 // original trimmed it for the seed protocol.
 func (w *Worker) encode(env *Env) {
 	drops := w.commit.drops
-	// Orders before w.from are as the read found them: their bytes are
-	// copied from what was read instead of being formatted again.
-	json := w.dec.AppendEncoded(w.scratch[:0], &w.board, w.from)
+	// Orders the section did not change are copied from what was read
+	// instead of being formatted again.
+	json, spans := w.dec.AppendMapped(w.scratch[:0], &w.board, w.src, w.spans[:0])
 	if w.cfg.Protocol == ProtoSeed {
 		// The original: over BUFFER_SIZE-100 bytes, keep the newest 50
 		// orders, whatever their state.
@@ -239,9 +255,11 @@ func (w *Worker) encode(env *Env) {
 				drops = append(drops, dropped{orderKey(&o), o.Status})
 			}
 			w.board.Orders = append(w.board.Orders[:0], w.board.Orders[cut:]...)
-			json = shm.AppendBoardJSON(json[:0], &w.board)
+			w.src = append(w.src[:0], w.src[cut:]...)
+			json, spans = w.dec.AppendMapped(json[:0], &w.board, w.src, spans[:0])
 		}
 	}
+	w.spans = spans
 	w.scratch = json
 	w.commit.drops = drops
 	w.out = shm.AppendFrame(w.out[:0], json)
@@ -266,7 +284,11 @@ func (w *Worker) write(env *Env) Outcome {
 	off := w.outOff + w.written
 	src := w.out[w.written : w.written+n]
 	if w.full(env) {
-		w.emitWrite(env, off, region[off:off+n], src)
+		if delta, ok := w.knownDelta(region, off, n); ok {
+			w.emit(env, trace.MemWritten, 0, 0, int64(off), int64(n), delta)
+		} else {
+			w.emitWrite(env, off, region[off:off+n], src)
+		}
 	}
 	copy(region[off:off+n], src)
 	w.written += n
@@ -291,6 +313,39 @@ func (w *Worker) write(env *Env) Outcome {
 	w.commitWrite(env)
 	w.op = OpRelease
 	return Outcome{Next: NextRun}
+}
+
+// knownDelta describes a whole-frame write without searching: the writer
+// knows which pieces of its new text are orders it read, copied unchanged
+// (the encoder's spans), so each is a copy from where it was read. That
+// holds only if the text read is still there as it was read, which is
+// checked (with the lock off it may not be).
+func (w *Worker) knownDelta(region []byte, off, n int) ([]byte, bool) {
+	text := w.dec.Text()
+	if w.written != 0 || n != len(w.out) || w.readAt < 4 || w.readAt+len(text) > len(region) ||
+		string(region[w.readAt:w.readAt+len(text)]) != string(text) {
+		return nil, false
+	}
+	var d trace.DeltaWriter
+	d.Reset(w.delta[:0])
+	lit := func(at int, b []byte) {
+		// Bytes already there cost nothing (the prefix of the list, often).
+		if len(b) <= 64 && string(region[at:at+len(b)]) == string(b) {
+			return
+		}
+		d.Literal(at, b)
+	}
+	lit(off, w.out[:4]) // the length header
+	for _, sp := range w.spans {
+		at := off + 4 + sp.Off
+		if sp.Src < 0 {
+			lit(at, w.out[4+sp.Off:4+sp.Off+sp.Len])
+		} else {
+			d.Copy(at, sp.Len, w.readAt+sp.Src)
+		}
+	}
+	w.delta = d.Bytes()
+	return w.delta, true
 }
 
 // A WriteRecorder is a Recorder that can compute a write's delta later:

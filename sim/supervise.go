@@ -47,8 +47,12 @@ func Recover(cfg *Config, seg *shm.Segment, slot, pid, sysPID int, rec Recorder,
 	return key, locks
 }
 
-// FaultKill is the FaultInjected event's Arg for a kill.
-const FaultKill = 1
+// The FaultInjected event's Arg: a kill the scenario asked for, or one
+// from the keyboard.
+const (
+	FaultKill       = 1
+	FaultKillByHand = 2
+)
 
 // OwnerDiedText describes a lock taken over from a dead owner, by the
 // worker in slot by (-1: the controller).

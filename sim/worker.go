@@ -147,9 +147,11 @@ type Worker struct {
 	written   int    // how many are written already
 	flipTo    int    // shadow: the copy being filled
 	readStamp shm.WriteStamp
-	from      int  // the first order the section changes (see encode)
-	failures  int  // failed reads of the current section
-	retrying  bool // the section ended early to retry a failed read
+	src       []int      // which order of the read each order is, while unchanged (see change)
+	spans     []shm.Span // where the pieces of the encoded text come from
+	readAt    int        // where the text read starts in the region
+	failures  int        // failed reads of the current section
+	retrying  bool       // the section ended early to retry a failed read
 	changed   bool
 	commit    commitInfo
 

@@ -444,3 +444,64 @@ func Hunks(delta, mem []byte) ([]Hunk, error) {
 	}
 	return hs, nil
 }
+
+// A DeltaWriter writes a delta hunk by hunk, for a writer that knows where
+// each piece of its write comes from (Diff has to find out). Pieces must
+// come in increasing offset order without overlapping; adjacent copies with
+// the same shift are merged.
+type DeltaWriter struct {
+	buf  []byte
+	cur  int // region offset where the last hunk ended
+	pOff int // the copy not yet written: offset, length, shift
+	pN   int
+	pSh  int
+}
+
+// Reset starts a new delta, appended to dst.
+func (d *DeltaWriter) Reset(dst []byte) { *d = DeltaWriter{buf: dst} }
+
+// Literal says that the bytes b now are at region offset off.
+func (d *DeltaWriter) Literal(off int, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	d.flush()
+	d.head(off, len(b), 0)
+	d.buf = append(d.buf, b...)
+}
+
+// Copy says that the n bytes at region offset off now hold what the n bytes
+// at src held before the write. A copy onto itself (src == off) changes
+// nothing and costs nothing.
+func (d *DeltaWriter) Copy(off, n, src int) {
+	if n <= 0 || src == off {
+		return
+	}
+	if d.pN > 0 && d.pOff+d.pN == off && d.pSh == src-off {
+		d.pN += n
+		return
+	}
+	d.flush()
+	d.pOff, d.pN, d.pSh = off, n, src-off
+}
+
+// Bytes returns the delta.
+func (d *DeltaWriter) Bytes() []byte {
+	d.flush()
+	return d.buf
+}
+
+func (d *DeltaWriter) flush() {
+	if d.pN == 0 {
+		return
+	}
+	d.head(d.pOff, d.pN, 1)
+	d.buf = binary.AppendVarint(d.buf, int64(d.pSh))
+	d.pN = 0
+}
+
+func (d *DeltaWriter) head(off, n int, c uint64) {
+	d.buf = binary.AppendUvarint(d.buf, uint64(off-d.cur))
+	d.buf = binary.AppendUvarint(d.buf, uint64(n)<<1|c)
+	d.cur = off + n
+}

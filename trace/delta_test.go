@@ -404,3 +404,26 @@ func BenchmarkPatch(b *testing.B) {
 		})
 	}
 }
+
+// A delta written piece by piece patches old into new, like Diff's.
+func TestDeltaWriter(t *testing.T) {
+	old := []byte("0123456789abcdefghijABCDEFGHIJ")
+	new := []byte("0123XY456789abcdefghijABCDEFGH") // "XY" inserted, the rest shifted right by 2
+	var d DeltaWriter
+	d.Reset(nil)
+	d.Copy(0, 4, 0)            // unchanged: costs nothing
+	d.Literal(4, []byte("XY")) // new bytes
+	d.Copy(6, 10, 4)           // "456789abcd" moved right
+	d.Copy(16, 14, 14)         // merged with the copy before: same shift
+	mem := append([]byte(nil), old...)
+	if err := Patch(mem, d.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if string(mem) != string(new) {
+		t.Fatalf("patched %q; want %q", mem, new)
+	}
+	hunks, err := Hunks(d.Bytes(), mem)
+	if err != nil || len(hunks) != 2 {
+		t.Fatalf("hunks %v, %v; want a literal and one merged copy", hunks, err)
+	}
+}

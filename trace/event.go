@@ -81,6 +81,7 @@ const (
 	LockSwitched    // Arg: 1 on, 0 off
 	FaultInjected   // Arg: fault kind (1 kill); Arg2: target slot
 	ReadFailed      // Arg: attempt (1–3); Data: why the data region did not decode
+	StepGranted     // stepped mode: the scheduler gave Worker its next step; Arg: the operation (sim.Op)
 
 	kindCount
 )
@@ -113,6 +114,7 @@ var kindNames = [...]string{
 	LockSwitched:    "lock-switched",
 	FaultInjected:   "fault",
 	ReadFailed:      "read-failed",
+	StepGranted:     "step",
 }
 
 // String returns the kind's stable name, as used in exports and on screen.

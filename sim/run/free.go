@@ -67,9 +67,13 @@ func (r *Run) KillWorker(slot int) {
 	if slot < 0 || slot >= r.cfg.Workers() {
 		return
 	}
+	if r.cfg.Mode == sim.ModeStepped {
+		r.send(command{kind: cmdKill, slot: slot})
+		return
+	}
 	r.segMu.RLock()
 	defer r.segMu.RUnlock()
-	r.record(trace.FaultInjected, -1, sim.FaultKill, int64(slot), []byte("killed from the keyboard"))
+	r.record(trace.FaultInjected, -1, sim.FaultKillByHand, int64(slot), []byte("killed from the keyboard"))
 	r.drv.kill(slot)
 }
 

@@ -26,12 +26,28 @@ type Options struct {
 	Exe         string     // the binary that runs workers (default: this one)
 	Version     string     // comanda's version, for the trace header
 
+	// Stepped runs: Paused runs wait for StepOnce or Pick before each step
+	// (a manual policy always does); StepDelay slows a run that steps by
+	// itself down to a pace people can follow; Interventions repeat a
+	// recorded run's stops, lock switches and kills at the same steps.
+	Paused        bool
+	StepDelay     time.Duration
+	Interventions []Intervention
+
 	// Log receives the controller's messages for people: shutdown phases,
 	// deaths, recoveries ("[16:20:30] producers stopped"). May be nil.
 	Log func(msg string)
 	// OnEvent receives every event of the run, decoded, in order, on the
 	// drainer's goroutine. May be nil.
 	OnEvent func(e *trace.Event)
+}
+
+// An Intervention is something done to a stepped run from outside, after
+// a given step: "stop", "lock-on", "lock-off" or "kill" (of Slot).
+type Intervention struct {
+	AfterStep uint64
+	Kind      string
+	Slot      int
 }
 
 // A Run is one run of the restaurant: its segment, its workers and its
@@ -77,7 +93,7 @@ type Run struct {
 	requeued   atomic.Int64
 	sys        *sim.Worker
 	machine    *sim.Machine
-	picks      chan pick
+	cmds       chan command
 	traceErr   error
 }
 
@@ -159,7 +175,7 @@ func Start(opts Options) (*Run, error) {
 		cfg.MaxSteps = 100000
 	}
 	r := &Run{opts: opts, cfg: &cfg, stopCh: make(chan struct{}), killCh: make(chan struct{}),
-		doneCh: make(chan struct{}), drainCh: make(chan struct{}), drainStop: make(chan struct{}), vcount: map[string]int{}, picks: make(chan pick),
+		doneCh: make(chan struct{}), drainCh: make(chan struct{}), drainStop: make(chan struct{}), vcount: map[string]int{}, cmds: make(chan command),
 		cancelled: map[trace.OrderKey]bool{}, runID: shm.NewRunID()}
 	r.checker = sim.NewChecker(r.cfg)
 	if err := r.setup(); err != nil {
@@ -395,6 +411,7 @@ func (r *Run) startWorker(slot, incarnation int) error {
 	sl.Reset()
 	sl.RequestExit(false)
 	sl.SetState(uint32(sim.StateNew))
+	sl.SetOp(uint32(sim.OpAcquire)) // every worker starts by taking the lock
 	r.seg.Ring(slot).Reset()
 	pid, err := r.drv.start(slot, incarnation)
 	if err != nil {
@@ -445,10 +462,20 @@ func (r *Run) Config() *sim.Config { return r.cfg }
 // PID returns the process id of the worker in slot.
 func (r *Run) PID(slot int) int { return int(r.pids[slot].Load()) }
 
-// ToggleLock switches the lock on or off while the run goes on.
+// ToggleLock switches the lock on or off while the run goes on (in stepped
+// mode, between two steps).
 func (r *Run) ToggleLock(on bool) {
+	if r.cfg.Mode == sim.ModeStepped {
+		r.send(command{kind: cmdLock, on: on})
+		return
+	}
 	r.segMu.RLock()
 	defer r.segMu.RUnlock()
+	r.switchLock(on)
+}
+
+// switchLock switches the lock and records it.
+func (r *Run) switchLock(on bool) {
 	r.seg.SetFlag(shm.FlagLockOn, on)
 	v := int64(0)
 	if on {

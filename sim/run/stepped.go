@@ -12,8 +12,9 @@ import (
 
 // steppedLoop is the controller of a stepped run: a sim.Machine decides
 // every step; the driver carries it out. Deaths (faults) and exits are
-// handled right after the step that caused them, before the next step, so
-// that a stepped run is the same every time.
+// handled right after the step that caused them, before the next step, and
+// so are the commands from the keyboard (a pick, the lock switch, a kill),
+// so that a stepped run is the same every time it is replayed.
 func (r *Run) steppedLoop() {
 	sched, err := sim.NewScheduler(r.cfg, r.opts.Policy, r.opts.Schedule)
 	if err != nil {
@@ -24,30 +25,76 @@ func (r *Run) steppedLoop() {
 	}
 	m := sim.NewMachine(r.cfg, r.seg, sched, r.drv, r.ctl, r.sysPID)
 	r.machine = m
+	paused := r.opts.Paused || sched.Policy() == sim.PolicyManual
 	stopAsked := false
 	for {
-		select {
-		case <-r.killCh:
-			r.killAll()
-			r.finish("killed", nil)
-			return
-		case <-r.stopCh:
-			if !stopAsked {
+		r.intervene(m)
+		// Between two steps: orders from outside.
+		var c *command
+		if paused && !stopAsked && m.Phase() == sim.PhaseRunning {
+			select {
+			case <-r.killCh:
+				r.killAll()
+				r.finish("killed", nil)
+				return
+			case <-r.stopCh:
 				m.RequestStop()
 				stopAsked = true
+			case cmd := <-r.cmds:
+				c = &cmd
 			}
-		default:
+		} else {
+			select {
+			case <-r.killCh:
+				r.killAll()
+				r.finish("killed", nil)
+				return
+			case <-r.stopCh:
+				if !stopAsked {
+					m.RequestStop()
+					stopAsked = true
+				}
+			case cmd := <-r.cmds:
+				c = &cmd
+			default:
+			}
+		}
+		pick := -1
+		if c != nil {
+			switch c.kind {
+			case cmdPause:
+				paused = c.on
+				c.reply <- nil
+				continue
+			case cmdLock:
+				r.switchLock(c.on)
+				c.reply <- nil
+				continue
+			case cmdKill:
+				r.killStepped(m, c.slot, sim.FaultKillByHand)
+				c.reply <- nil
+				continue
+			case cmdPick:
+				pick = c.slot
+			case cmdStep:
+				if sched.Policy() == sim.PolicyManual {
+					c.reply <- ErrNeedPick
+					continue
+				}
+			}
 		}
 		for _, slot := range m.Due() {
-			r.record(trace.FaultInjected, -1, sim.FaultKill, int64(slot), []byte("killed by the scenario's fault"))
-			r.drv.kill(slot)
-			r.awaitExit(slot, m)
+			r.killStepped(m, slot, sim.FaultKill)
 		}
 		var more bool
-		if sched.Policy() == sim.PolicyManual {
-			more = r.manualStep(m)
+		var err error
+		if pick >= 0 {
+			more, err = m.StepWorker(pick)
 		} else {
 			more = m.Step()
+		}
+		if c != nil {
+			c.reply <- err
 		}
 		r.steps.Store(m.Steps())
 		r.phase.Store(int32(m.Phase()))
@@ -59,6 +106,13 @@ func (r *Run) steppedLoop() {
 		if !more {
 			break
 		}
+		if !paused && r.opts.StepDelay > 0 && m.Phase() == sim.PhaseRunning {
+			select {
+			case <-time.After(r.opts.StepDelay):
+			case <-r.stopCh:
+			case <-r.killCh:
+			}
+		}
 	}
 	reason, err := m.Stopped()
 	if reason == sim.StopMaxSteps {
@@ -67,6 +121,39 @@ func (r *Run) steppedLoop() {
 	r.seg.SetFlag(shm.FlagExit, true)
 	r.endStepped()
 	r.finish(reason, err)
+}
+
+// intervene carries out the interventions due at this step (a replayed
+// run repeats the stops, lock switches and kills of the recorded one).
+func (r *Run) intervene(m *sim.Machine) {
+	now := r.seg.Steps()
+	for len(r.opts.Interventions) > 0 && r.opts.Interventions[0].AfterStep <= now {
+		iv := r.opts.Interventions[0]
+		r.opts.Interventions = r.opts.Interventions[1:]
+		switch iv.Kind {
+		case "stop":
+			m.RequestStop()
+		case "lock-on", "lock-off":
+			r.switchLock(iv.Kind == "lock-on")
+		case "kill":
+			r.killStepped(m, iv.Slot, sim.FaultKillByHand)
+		}
+	}
+}
+
+// killStepped kills the worker in slot between two steps and handles its
+// death before the next.
+func (r *Run) killStepped(m *sim.Machine, slot int, how int64) {
+	if slot < 0 || slot >= r.cfg.Workers() || !r.alive[slot] {
+		return
+	}
+	why := "killed by the scenario's fault"
+	if how == sim.FaultKillByHand {
+		why = "killed from the keyboard"
+	}
+	r.record(trace.FaultInjected, -1, how, int64(slot), []byte(why))
+	r.drv.kill(slot)
+	r.awaitExit(slot, m)
 }
 
 // awaitExit waits for the worker in slot to end (it left, died or was
@@ -100,7 +187,9 @@ func (r *Run) awaitExit(slot int, m *sim.Machine) {
 }
 
 // endStepped lets the workers still there go (they see the exit flag at
-// their next turn) and reaps them.
+// their next turn) and reaps them. Their exits are recorded in slot order,
+// whatever order the processes ended in, so that the trace is the same in
+// every run.
 func (r *Run) endStepped() {
 	var left []int
 	for i := 0; i < r.cfg.Workers(); i++ {
@@ -110,12 +199,13 @@ func (r *Run) endStepped() {
 			shm.Wake32(r.seg.Slot(i).TurnWord(), 1)
 		}
 	}
+	ends := map[int]exitInfo{}
 	grace := time.After(2 * time.Second)
 	for r.anyAlive(left) {
 		select {
 		case ex := <-r.drv.exits():
 			r.alive[ex.slot] = false
-			r.noteExit(ex)
+			ends[ex.slot] = ex
 		case <-grace:
 			for _, i := range left {
 				if r.alive[i] {
@@ -125,52 +215,66 @@ func (r *Run) endStepped() {
 			grace = time.After(10 * time.Second)
 		}
 	}
+	for _, i := range left {
+		if ex, ok := ends[i]; ok {
+			r.noteExit(ex)
+		}
+	}
 }
 
-// ErrNotManual is returned by Pick when the run is not scheduled by hand.
-var ErrNotManual = errors.New("this run is not scheduled by hand")
+// ErrNotStepped is returned by the step commands of a free run.
+var ErrNotStepped = errors.New("this run is not stepped")
 
-// A pick is a request from the person at the keyboard.
-type pick struct {
+// ErrNeedPick is returned by StepOnce when a person schedules the run: say
+// whom with Pick.
+var ErrNeedPick = errors.New("this run is scheduled by hand: pick the worker that takes the next step")
+
+// A command is an order from outside a stepped run, carried out between two
+// steps.
+type command struct {
+	kind  cmdKind
 	slot  int
+	on    bool
 	reply chan error
 }
 
-// Pick makes the worker in slot take the next step of a manual stepped run
-// (the person at the keyboard is the scheduler). It returns why the worker
-// cannot run, if it cannot.
-func (r *Run) Pick(slot int) error {
-	if r.cfg.Mode != sim.ModeStepped || r.opts.Policy != sim.PolicyManual {
-		return ErrNotManual
+type cmdKind int
+
+const (
+	cmdStep  cmdKind = iota // the scheduler's next step
+	cmdPick                 // the next step, by the worker in slot
+	cmdPause                // pause (on) or go on stepping by itself
+	cmdLock                 // switch the lock
+	cmdKill                 // kill the worker in slot
+)
+
+// send hands a command to the stepped loop and waits for it to be done.
+func (r *Run) send(c command) error {
+	if r.cfg.Mode != sim.ModeStepped {
+		return ErrNotStepped
 	}
-	p := pick{slot: slot, reply: make(chan error, 1)}
+	c.reply = make(chan error, 1)
 	select {
-	case r.picks <- p:
+	case r.cmds <- c:
 	case <-r.doneCh:
 		return fmt.Errorf("the run is over")
 	}
-	return <-p.reply
+	select {
+	case err := <-c.reply:
+		return err
+	case <-r.doneCh:
+		return fmt.Errorf("the run is over")
+	}
 }
 
-// manualStep waits for a pick and carries it out. The system worker's
-// steps (a stop's cancellations, a requeue) need no pick.
-func (r *Run) manualStep(m *sim.Machine) bool {
-	before := m.Steps()
-	if more := m.Step(); !more {
-		return false
-	}
-	if m.Steps() != before || m.Phase() != sim.PhaseRunning {
-		return true // the system worker took a step, or the stop runs by itself
-	}
-	select {
-	case p := <-r.picks:
-		more, err := m.StepWorker(p.slot)
-		p.reply <- err
-		return more
-	case <-r.stopCh:
-		m.RequestStop()
-		return true
-	case <-r.killCh:
-		return true
-	}
-}
+// StepOnce takes the scheduler's next step of a paused stepped run.
+func (r *Run) StepOnce() error { return r.send(command{kind: cmdStep}) }
+
+// Pick makes the worker in slot take the next step (the person at the
+// keyboard is the scheduler). It returns why the worker cannot run, if it
+// cannot.
+func (r *Run) Pick(slot int) error { return r.send(command{kind: cmdPick, slot: slot}) }
+
+// SetPaused pauses a stepped run (it then steps on StepOnce and Pick only)
+// or lets it go on by itself.
+func (r *Run) SetPaused(on bool) error { return r.send(command{kind: cmdPause, on: on}) }
