@@ -1,6 +1,12 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+)
 
 // BenchmarkOrdersPerSecond runs the restaurant in fast mode, 2 waiters and
 // 3 kitchens, lock on, for each JSON protocol, with real processes, and
@@ -24,5 +30,57 @@ func BenchmarkOrdersPerSecond(b *testing.B) {
 			b.ReportMetric(rssW, "MB-worker")
 			b.ReportMetric(0, "ns/op")
 		})
+	}
+}
+
+// BenchmarkRecordingCost compares fast free runs (default scenario, lock
+// on) with and without a trace: orders completed per second, median of
+// three runs each, and the ratio.
+func BenchmarkRecordingCost(b *testing.B) {
+	median := func(args ...string) float64 {
+		var rates []float64
+		for i := 0; i < 3; i++ {
+			rates = append(rates, runJSON(b, append([]string{"--fast", "--duration", "2s"}, args...)...).Throughput)
+		}
+		sort.Float64s(rates)
+		return rates[1]
+	}
+	for i := 0; i < b.N; i++ {
+		without := median()
+		with := median("--trace", filepath.Join(b.TempDir(), "t.trace"))
+		b.ReportMetric(without, "orders/s-untraced")
+		b.ReportMetric(with, "orders/s-traced")
+		b.ReportMetric(100*with/without, "%-of-untraced")
+		b.ReportMetric(0, "ns/op")
+	}
+}
+
+// BenchmarkSteppedSteps measures stepped mode's speed with each driver:
+// steps per second of wall-clock time, process start-up included.
+func BenchmarkSteppedSteps(b *testing.B) {
+	for _, driver := range []string{"process", "inproc"} {
+		b.Run(driver, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				s := runJSON(b, "--mode", "stepped", "--fast", "--duration", "0s", "--max-steps", "200000", "--driver", driver)
+				b.ReportMetric(float64(s.Steps)/time.Since(start).Seconds(), "steps/s")
+				b.ReportMetric(0, "ns/op")
+			}
+		})
+	}
+}
+
+// BenchmarkClassroomTraceSize records a 60-second run of the default
+// scenario at classroom speed and reports the trace's size.
+func BenchmarkClassroomTraceSize(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		path := filepath.Join(b.TempDir(), "t.trace")
+		runJSON(b, "--duration", "60s", "--trace", path)
+		fi, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(fi.Size())/1024, "KiB")
+		b.ReportMetric(0, "ns/op")
 	}
 }

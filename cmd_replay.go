@@ -44,7 +44,7 @@ func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 				}
 				return printJSON(stdout, stateJSON(rep, rep.AtStep(uint64(at)), uint64(at)), asJSON)
 			default:
-				return printJSON(stdout, infoJSON(rep, args[0]), asJSON || info)
+				return printJSON(stdout, infoJSON(rep, args[0]), asJSON)
 			}
 		},
 	}
@@ -117,7 +117,18 @@ func verifyTrace(rep *replay.Replay, path, driver string, stdout io.Writer) erro
 	case err != nil:
 		return &exitError{code: 1, err: err}
 	case d != nil:
-		fmt.Fprintf(stdout, "diverged: the re-executed run differs from %s at event %d (-recorded +re-executed):\n%s", path, d.Index+1, d.Diff)
+		fmt.Fprintf(stdout, "diverged: the re-executed run differs from %s at event %d\n", path, d.Index+1)
+		show := func(label string, l *replay.Line) {
+			if l == nil {
+				fmt.Fprintf(stdout, "  %-12s (nothing: the run ended)\n", label)
+				return
+			}
+			b, _ := json.Marshal(l)
+			fmt.Fprintf(stdout, "  %-12s %s\n", label, b)
+		}
+		show("recorded:", d.Want)
+		show("re-executed:", d.Got)
+		fmt.Fprintf(stdout, "diff (-recorded +re-executed):\n%s", d.Diff)
 		return &exitError{code: 1}
 	}
 	fmt.Fprintf(stdout, "verified: re-executed with real processes, all %d events identical\n", rep.Len())

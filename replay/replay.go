@@ -10,18 +10,24 @@ import (
 	"github.com/comanda/comanda/trace"
 )
 
-// snapEvery is how many events apart the replay keeps a full state: any
-// state is at most this many events of folding away.
-const snapEvery = 2048
+// The replay keeps a full state every so many events (at least
+// snapMin, and more for long traces so that there are at most snapMax):
+// any state is at most that many events of folding away, and memory stays
+// bounded (a state holds the status of every order so far).
+const (
+	snapMin = 2048
+	snapMax = 200
+)
 
 // A Replay is a trace opened for stepping: the events, and states every
-// snapEvery events from which any moment is computed. It needs no process
+// regular intervals from which any moment is computed. It needs no process
 // and no segment: the run is folded from its events.
 type Replay struct {
 	hdr       trace.Header
 	cfg       *sim.Config
 	events    []trace.Event
-	snaps     []*State // snaps[i] is the state after i*snapEvery events
+	snaps     []*State // snaps[i] is the state after i*every events
+	every     int
 	maxStep   []uint64 // maxStep[i]: the largest Step among events[0..i]
 	viol      []int    // indexes of the violation events
 	truncated bool
@@ -69,7 +75,7 @@ func New(h trace.Header, events []trace.Event, truncated bool) (*Replay, error) 
 		return nil, fmt.Errorf("trace header: data region of %d bytes", h.DataSize)
 	}
 	r := &Replay{hdr: h, cfg: cfg, events: events, truncated: truncated,
-		maxStep: make([]uint64, len(events))}
+		maxStep: make([]uint64, len(events)), every: max(snapMin, (len(events)+snapMax-1)/snapMax)}
 	s := newState(cfg, h)
 	r.snaps = append(r.snaps, s.clone())
 	var top uint64
@@ -81,7 +87,7 @@ func New(h trace.Header, events []trace.Event, truncated bool) (*Replay, error) 
 		if e.Kind == trace.InvariantBroken {
 			r.viol = append(r.viol, i)
 		}
-		if (i+1)%snapEvery == 0 {
+		if (i+1)%r.every == 0 {
 			r.snaps = append(r.snaps, s.clone())
 		}
 	}
@@ -119,8 +125,8 @@ func (r *Replay) Steps() uint64 {
 // [0, Len()]).
 func (r *Replay) At(n int) *State {
 	n = max(0, min(n, len(r.events)))
-	s := r.snaps[n/snapEvery].clone()
-	for i := (n / snapEvery) * snapEvery; i < n; i++ {
+	s := r.snaps[n/r.every].clone()
+	for i := (n / r.every) * r.every; i < n; i++ {
 		s.apply(i, &r.events[i])
 	}
 	return s

@@ -1,9 +1,7 @@
 package shm
 
 import (
-	"bytes"
 	"math"
-	"strconv"
 )
 
 // Status is an order's state, spelled in memory as the original's words.
@@ -100,26 +98,24 @@ func OrderID(p, n int) int64 {
 }
 
 // OrderSeq inverts OrderID: given an id and its producer p, it returns the
-// counter n. ok is false when the decimal form of id does not start with the
-// digits of p or nothing follows them. It does not check that the rest is
-// zero-padded to four digits, so OrderSeq(OrderID(p, n), p) is always (n,
-// true) but some ids the original never makes are accepted too.
+// counter n. ok is false for an id that OrderID(p, n) gives for no n (it is
+// arithmetic, not string work: the checks call it for every order they see).
 func OrderSeq(id int64, p int) (n int, ok bool) {
-	var ib, pb [24]byte
-	ids := strconv.AppendInt(ib[:0], id, 10)
-	ps := strconv.AppendInt(pb[:0], int64(p), 10)
-	if len(ids) <= len(ps) || !bytes.HasPrefix(ids, ps) {
+	if p < 0 || id < 0 {
 		return 0, false
 	}
-	var u uint64
-	for _, c := range ids[len(ps):] {
-		if c < '0' || c > '9' {
-			return 0, false
+	// id is p followed by n in at least four digits: try 10^4, 10^5, …
+	for mult := int64(10000); mult > 0 && mult <= id; mult *= 10 {
+		if id/mult == int64(p) {
+			n := id % mult
+			if mult > 10000 && n < mult/10 {
+				return 0, false // n would have been written with fewer digits
+			}
+			return int(n), true
 		}
-		u = u*10 + uint64(c-'0') // at most 19 digits: cannot overflow
+		if mult > math.MaxInt64/10 {
+			break
+		}
 	}
-	if u > math.MaxInt {
-		return 0, false
-	}
-	return int(u), true
+	return 0, false
 }

@@ -278,7 +278,7 @@ const bjCanon = `{"pedidos":[`
 
 // bjLookAhead is how many old orders past the expected one an order of the
 // new text is compared with: orders dropped from the window since then.
-const bjLookAhead = 64
+const bjLookAhead = 8
 
 // reuse looks for an order of the last decode whose text is at pos, and if
 // there is one, takes its value and moves past it. Parsing those bytes

@@ -35,8 +35,20 @@ var figures = []figure{
 	{"peak RSS of one worker", ".", "BenchmarkOrdersPerSecond/seed", "MB-worker", "≤ 15 MB", 1, "MB"},
 	{"lock acquire+release, uncontended", "./shm", "BenchmarkLockUncontended", "ns/op", "≤ 20 ns", 1, "ns"},
 	{"lock acquire+release, two processes contending", "./shm", "BenchmarkLockContendedProcesses", "ns/acquire", "≤ 40 ns", 1, "ns"},
-	{"board decode, 50 orders", "./shm", "BenchmarkBoardDecode50", "ns/op", "", 1e-3, "µs"},
-	{"board encode, 50 orders", "./shm", "BenchmarkBoardEncode50", "ns/op", "", 1e-3, "µs"},
+	{"board decode, 50 orders (no reuse)", "./shm", "BenchmarkBoardDecode50", "ns/op", "", 1e-3, "µs"},
+	{"board encode, 50 orders (no reuse)", "./shm", "BenchmarkBoardEncode50", "ns/op", "", 1e-3, "µs"},
+	// Issue 3: trace, stepped mode, replay.
+	{"orders completed/s, fast, no trace (median of 3)", ".", "BenchmarkRecordingCost", "orders/s-untraced", "", 1, "orders/s"},
+	{"orders completed/s, fast, with --trace (median of 3)", ".", "BenchmarkRecordingCost", "orders/s-traced", "", 1, "orders/s"},
+	{"recording cost: traced throughput, % of untraced", ".", "BenchmarkRecordingCost", "%-of-untraced", "≥ 75 %", 1, "%"},
+	{"trace writer", "./trace", "BenchmarkWriterEvents", "events/s", "≥ 2 000 000 events/s", 1, "events/s"},
+	{"stepped mode, process driver", ".", "BenchmarkSteppedSteps/process", "steps/s", "≥ 50 000 steps/s", 1, "steps/s"},
+	{"stepped mode, in-process driver", ".", "BenchmarkSteppedSteps/inproc", "steps/s", "≥ 1 000 000 steps/s", 1, "steps/s"},
+	{"stepped mode, in-process machine alone (shadow, checks on)", "./sim", "BenchmarkLocalStepsShadow", "steps/s", "", 1, "steps/s"},
+	{"replay: open and index, per million events", "./replay", "BenchmarkReplayOpen", "ms/1M-events", "≤ 1 000 ms", 1, "ms"},
+	{"replay: state at a step, worst of 100 random", "./replay", "BenchmarkReplayOpen", "ms-worst-AtStep", "≤ 50 ms", 1, "ms"},
+	{"replay: heap in use with a 1M-event trace open", "./replay", "BenchmarkReplayOpen", "MB-heap", "≤ 200 MB", 1, "MB"},
+	{"trace of a 60 s classroom-speed run", ".", "BenchmarkClassroomTraceSize", "KiB", "< 1 024 KiB", 1, "KiB"},
 }
 
 func main() {
@@ -76,9 +88,10 @@ func main() {
 	tw.Flush()
 }
 
-// benchtime keeps the end-to-end runs (3 s each) to one iteration.
+// benchtime keeps the end-to-end runs (seconds each) and the big replay
+// to one iteration.
 func benchtime(pkg string) string {
-	if pkg == "." {
+	if pkg == "." || pkg == "./replay" {
 		return "1x"
 	}
 	return "1s"

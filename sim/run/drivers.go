@@ -166,7 +166,7 @@ func (d *procDriver) close() {
 type inprocDriver struct {
 	seg     *shm.Segment
 	cfg     *sim.Config
-	rec     func(slot int) sim.Recorder
+	rec     func(slot int, fresh bool) sim.Recorder
 	start0  time.Time
 	stepped bool
 	ch      chan exitInfo
@@ -179,7 +179,7 @@ type inprocDriver struct {
 // FakePID returns the made-up process id of slot in the in-process driver.
 func FakePID(slot int) int { return sim.FakePID(slot) }
 
-func newInprocDriver(seg *shm.Segment, cfg *sim.Config, rec func(int) sim.Recorder, start time.Time) *inprocDriver {
+func newInprocDriver(seg *shm.Segment, cfg *sim.Config, rec func(int, bool) sim.Recorder, start time.Time) *inprocDriver {
 	return &inprocDriver{seg: seg, cfg: cfg, rec: rec, start0: start,
 		stepped: cfg.Mode == sim.ModeStepped, ch: make(chan exitInfo, 4*shm.MaxWorkers)}
 }
@@ -198,7 +198,7 @@ func (d *inprocDriver) start(slot, incarnation int) (int, error) {
 	if d.stepped {
 		return pid, nil
 	}
-	rec := d.rec(slot)
+	rec := d.rec(slot, true)
 	b := &body{w: w, seg: d.seg, slot: slot, pid: pid, rec: rec, start: d.start0,
 		gone: gone, isLive: d.isLive}
 	if rr, ok := rec.(*ringRecorder); ok {
@@ -233,7 +233,20 @@ func (d *inprocDriver) kill(slot int) {
 	}
 }
 
-func (d *inprocDriver) terminate(slot int) { d.seg.Slot(slot).RequestExit(true) }
+func (d *inprocDriver) terminate(slot int) {
+	d.seg.Slot(slot).RequestExit(true)
+	if !d.stepped {
+		return
+	}
+	// A stepped in-process worker only moves when stepped: told to leave
+	// between steps, it simply leaves.
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.workers[slot] != nil {
+		d.workers[slot], d.gone[slot] = nil, nil
+		d.ch <- exitInfo{slot: slot, pid: FakePID(slot), status: 0}
+	}
+}
 
 func (d *inprocDriver) exits() <-chan exitInfo { return d.ch }
 
@@ -245,7 +258,7 @@ func (d *inprocDriver) Step(slot int, now int64, step uint64) error {
 	if w == nil {
 		return fmt.Errorf("worker %d is not running", slot)
 	}
-	env := sim.Env{Seg: d.seg, PID: FakePID(slot), Now: now, Step: step, Rec: d.rec(slot)}
+	env := sim.Env{Seg: d.seg, PID: FakePID(slot), Now: now, Step: step, Rec: d.rec(slot, false)}
 	out := w.Step(&env)
 	switch out.Next {
 	case sim.NextDie:

@@ -92,6 +92,8 @@ type Run struct {
 	alive      [shm.MaxWorkers]bool // touched by the controller's loop only
 	requeued   atomic.Int64
 	sys        *sim.Worker
+	recMu      sync.Mutex
+	recs       [shm.MaxWorkers]*ringRecorder // in-process workers' recorders
 	machine    *sim.Machine
 	cmds       chan command
 	traceErr   error
@@ -264,9 +266,15 @@ func (r *Run) setup() error {
 }
 
 // recorderFor returns the recorder of slot's in-process worker: its ring,
-// exactly as a worker process would use it.
-func (r *Run) recorderFor(slot int) sim.Recorder {
-	return newRingRecorder(r.seg, slot, r.cfg.Trace, nil)
+// exactly as a worker process would use it. A fresh one for a new worker
+// (a dead one's held events die with it, as they would in a process).
+func (r *Run) recorderFor(slot int, fresh bool) sim.Recorder {
+	r.recMu.Lock()
+	defer r.recMu.Unlock()
+	if r.recs[slot] == nil || fresh {
+		r.recs[slot] = newRingRecorder(r.seg, slot, r.cfg.Trace, nil)
+	}
+	return r.recs[slot]
 }
 
 // openTrace creates the trace file and writes its header.
