@@ -169,13 +169,9 @@ func (s *State) Orders(fn func(k trace.OrderKey, st OrderStatus)) {
 // Board decodes the data region as it is at this moment: the orders and
 // stats that a process reading the memory now would see.
 func (s *State) Board() (*shm.Board, error) {
-	raw, err := sim.BoardBytes(s.cfg, s.Memory)
-	if err != nil {
-		return nil, err
-	}
 	var d shm.BoardDecoder
 	var b shm.Board
-	if err := d.Decode(raw, &b); err != nil {
+	if err := sim.ReadBoard(s.cfg, s.Memory, &d, &b); err != nil {
 		return nil, err
 	}
 	return &b, nil

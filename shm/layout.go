@@ -283,8 +283,8 @@ func (s *Segment) SetFlag(f uint32, on bool) {
 	}
 }
 
-// LockWord returns lock word i (0 ≤ i < MaxLocks).
-func (s *Segment) LockWord(i int) *uint64 { return s.u64(offLock0 + 64*i) }
+// Lock returns lock i (0 ≤ i < MaxLocks).
+func (s *Segment) Lock(i int) Lock { return lockAt(s.b, offLock0+64*i) }
 
 // NextSeq takes the next global event sequence number (1, 2, 3, …).
 func (s *Segment) NextSeq() uint64 { return atomic.AddUint64(s.u64(offEventSeq), 1) }
@@ -362,13 +362,15 @@ type Cond struct {
 // Version returns the current version.
 func (c Cond) Version() uint32 { return atomic.LoadUint32(c.ver) }
 
-// Bump changes the version and wakes the sleepers.
+// Bump changes the version and wakes a sleeper: one order added, or one
+// slot freed, is work for one waiter. (Others find the version changed when
+// their wait times out.)
 func (c Cond) Bump() {
 	atomic.AddUint32(c.ver, 1)
 	// Sequentially consistent: a sleeper that counted itself after this
 	// load sees the new version before it sleeps, and does not sleep.
 	if atomic.LoadUint32(c.waiters) != 0 {
-		Wake32(c.ver, 1<<30)
+		Wake32(c.ver, 1)
 	}
 }
 
@@ -607,9 +609,9 @@ func (sl Slot) RequestExit(on bool) {
 	sl.store32(slExitReq, v)
 }
 
-// PrivateLock returns the slot's own lock word, the one a worker uses with
+// PrivateLock returns the slot's own lock i, the one a worker uses with
 // lock_scope = "per-process" (the original's bug: nobody else ever looks at it).
-func (sl Slot) PrivateLock(i int) *uint64 { return sl.u64(slPrivLock + 8*i) }
+func (sl Slot) PrivateLock(i int) Lock { return lockAt(sl.s.b, sl.off+slPrivLock+8*i) }
 
 // TurnWord returns the word the controller bumps to grant this worker one
 // step in stepped mode; the worker sleeps on it.

@@ -29,7 +29,7 @@ func TestLayoutOffsets(t *testing.T) {
 			t.Errorf("atomic word at %d runs into the config", off)
 		}
 	}
-	if slPrivLock+16 > SlotSize || slRingTail%64 != 0 || slRingHead%64 != 0 {
+	if slPrivLock+32 > SlotSize || slRingTail%64 != 0 || slRingHead%64 != 0 {
 		t.Fatalf("slot fields out of place")
 	}
 }

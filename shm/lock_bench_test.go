@@ -10,12 +10,11 @@ import (
 
 // BenchmarkLockUncontended is one acquire+release with nobody else around.
 func BenchmarkLockUncontended(b *testing.B) {
-	mem := NewMemory(64)
-	w := (*uint64)(unsafePointer(mem))
+	l := NewLock()
 	pid := os.Getpid()
 	for b.Loop() {
-		Acquire(w, pid)
-		Release(w)
+		l.Acquire(pid)
+		l.Unlock()
 	}
 }
 

@@ -12,34 +12,33 @@ import (
 const time2s = 2 * time.Second
 
 func TestLockWord(t *testing.T) {
-	var w uint64
-	ok, _ := TryLock(&w, 42, false)
+	l := NewLock()
+	ok, _ := l.TryLock(42, false)
+	w := l.Load()
 	if !ok || LockOwner(w) != 42 || LockGeneration(w) != 1 {
 		t.Fatalf("TryLock on a free word: ok %v owner %d gen %d", ok, LockOwner(w), LockGeneration(w))
 	}
-	ok, seen := TryLock(&w, 43, false)
+	ok, seen := l.TryLock(43, false)
 	if ok || LockOwner(seen) != 42 {
 		t.Fatalf("TryLock on a held word succeeded or saw the wrong owner")
 	}
-	if !MarkWaiting(&w, seen) {
-		t.Fatalf("MarkWaiting failed on an unchanged word")
-	}
-	if free := uint64(5) << 32; MarkWaiting(&free, free) {
-		t.Fatalf("MarkWaiting on a free word must fail: nobody would wake the sleeper")
-	}
-	if wake := Unlock(&w); !wake {
-		t.Fatalf("Unlock did not report the waiter")
-	}
-	if LockOwner(w) != 0 || LockGeneration(w) != 1 {
+	l.Unlock()
+	if w := l.Load(); LockOwner(w) != 0 || LockGeneration(w) != 1 {
 		t.Fatalf("Unlock must free the word and keep the generation")
 	}
+	// Sleeping on a free word returns at once: nobody would wake it.
+	start := time.Now()
+	l.Sleep(l.Load(), time.Second)
+	if time.Since(start) > 100*time.Millisecond {
+		t.Fatalf("Sleep on a free lock slept")
+	}
 	// A dead owner is replaced only with the exact word seen.
-	TryLock(&w, 50, false)
-	seen = w
-	if TakeOver(&w, seen+1, 60) {
+	l.TryLock(50, false)
+	seen = l.Load()
+	if l.TakeOver(seen+1, 60) {
 		t.Fatalf("TakeOver succeeded on a word that changed")
 	}
-	if !TakeOver(&w, seen, 60) || LockOwner(w) != 60 {
+	if !l.TakeOver(seen, 60) || LockOwner(l.Load()) != 60 {
 		t.Fatalf("TakeOver failed")
 	}
 }
@@ -47,8 +46,7 @@ func TestLockWord(t *testing.T) {
 // Many goroutines hammer one counter: with the lock, not one increment is
 // lost.
 func TestLockGoroutines(t *testing.T) {
-	mem := NewMemory(64)
-	w := (*uint64)(unsafePointer(mem))
+	l := NewLock()
 	counter := 0
 	const n, each = 8, 20000
 	var wg sync.WaitGroup
@@ -57,9 +55,9 @@ func TestLockGoroutines(t *testing.T) {
 		go func(pid int) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				Acquire(w, pid)
+				l.Acquire(pid)
 				counter++
-				Release(w)
+				l.Unlock()
 			}
 		}(g + 1)
 	}
@@ -115,7 +113,7 @@ func TestLockHammerHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	w := f.Seg.LockWord(0)
+	l := f.Seg.Lock(0)
 	data := f.Seg.Data()
 	// Start together, so the two processes really contend.
 	if at, _ := strconv.ParseInt(os.Getenv("COMANDA_LOCK_START"), 10, 64); at > 0 {
@@ -124,15 +122,15 @@ func TestLockHammerHelper(t *testing.T) {
 	start := time.Now()
 	pid := os.Getpid()
 	for i := 0; i < each; i++ {
-		Acquire(w, pid)
+		l.Acquire(pid)
 		le.PutUint64(data, le.Uint64(data)+1) // a plain read-modify-write
-		Release(w)
+		l.Unlock()
 	}
 	// The slower of the two helpers' times is the hammering time.
 	el := uint64(time.Since(start))
-	Acquire(w, pid)
+	l.Acquire(pid)
 	if el > le.Uint64(data[64:]) {
 		le.PutUint64(data[64:], el)
 	}
-	Release(w)
+	l.Unlock()
 }

@@ -3,6 +3,7 @@ package shm
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"unsafe"
 )
@@ -79,15 +80,104 @@ func ShadowBlob(region []byte) ([]byte, error) {
 	return frame(region[off : off+ShadowCopy])
 }
 
-// The ring protocol: a bounded buffer of fixed-size binary order slots.
-// The region is a 64-byte header (head and tail indexes, counters) followed
-// by capacity+1 slots of 32 bytes: one slot always stays empty, so that
-// head == tail means "empty" and head+1 == tail means "full" without a
-// separate count that a racing writer could get wrong.
+// The ring protocol: a bounded buffer of fixed-size binary order slots, the
+// textbook producer–consumer buffer. The region is
+//
+//	offset  size  field
+//	0       4     head: the slot the next order goes into
+//	4       4     tail: the slot the next order is taken from
+//	8       4     slots: capacity+1
+//	16      8     total created
+//	24      8     total processed
+//	64      512   in preparation: one 32-byte order per kitchen (16)
+//	576     …     the slots, 32 bytes each
+//
+// One slot always stays empty, so that head == tail means "empty" and
+// head+1 == tail (modulo the slots) means "full", without a count that a
+// racing writer could get wrong: each index has one writer role (producers
+// move head, consumers move tail).
+//
+// An order slot is
+//
+//	0   8  id (the original's, e.g. 10001)
+//	8   8  timestamp (float64 bits)
+//	16  2  producer
+//	18  2  consumer (signed; -1 none)
+//	20  2  table
+//	22  1  item (index in the menu)
+//	23  1  status (a Status)
+//	24  4  the producer's order counter
+//	28  4  reserved
 const (
 	RingHeader   = 64
 	RingSlotSize = 32
+	RingKitchens = 16 // in-preparation entries
+	ringPrepOff  = RingHeader
+	ringSlotsOff = RingHeader + RingKitchens*RingSlotSize
+
+	// Field offsets in the ring header.
+	RingHead      = 0
+	RingTail      = 4
+	RingSlots     = 8
+	RingCreated   = 16
+	RingProcessed = 24
 )
 
 // RingDataSize returns the ring protocol's region size for capacity orders.
-func RingDataSize(capacity int) int { return RingHeader + (capacity+1)*RingSlotSize }
+func RingDataSize(capacity int) int { return ringSlotsOff + (capacity+1)*RingSlotSize }
+
+// RingSlotOffset returns where ring slot i starts in the region.
+func RingSlotOffset(i int) int { return ringSlotsOff + i*RingSlotSize }
+
+// RingPrepOffset returns where kitchen c's in-preparation entry (c from 1)
+// starts in the region.
+func RingPrepOffset(c int) int { return ringPrepOff + (c-1)*RingSlotSize }
+
+// A RingOrder is an order as a ring slot holds it.
+type RingOrder struct {
+	ID        int64
+	Timestamp float64
+	Producer  int
+	Consumer  int
+	Table     int
+	Item      int // index in the menu
+	Status    Status
+	N         int // the producer's counter
+}
+
+// PutRingOrder writes o into the 32 bytes of b.
+func PutRingOrder(b []byte, o RingOrder) {
+	le.PutUint64(b[0:], uint64(o.ID))
+	le.PutUint64(b[8:], math.Float64bits(o.Timestamp))
+	le.PutUint16(b[16:], uint16(o.Producer))
+	le.PutUint16(b[18:], uint16(int16(o.Consumer)))
+	le.PutUint16(b[20:], uint16(o.Table))
+	b[22] = byte(o.Item)
+	b[23] = byte(o.Status)
+	le.PutUint32(b[24:], uint32(o.N))
+	le.PutUint32(b[28:], 0)
+}
+
+// GetRingOrder reads the order in the 32 bytes of b.
+func GetRingOrder(b []byte) RingOrder {
+	return RingOrder{
+		ID:        int64(le.Uint64(b[0:])),
+		Timestamp: math.Float64frombits(le.Uint64(b[8:])),
+		Producer:  int(le.Uint16(b[16:])),
+		Consumer:  int(int16(le.Uint16(b[18:]))),
+		Table:     int(le.Uint16(b[20:])),
+		Item:      int(b[22]),
+		Status:    Status(b[23]),
+		N:         int(le.Uint32(b[24:])),
+	}
+}
+
+// RingIndexes returns the ring's head, tail and number of slots.
+func RingIndexes(region []byte) (head, tail, slots int) {
+	return int(le.Uint32(region[RingHead:])), int(le.Uint32(region[RingTail:])), int(le.Uint32(region[RingSlots:]))
+}
+
+// RingTotals returns the created and processed counters of a ring.
+func RingTotals(region []byte) (created, processed int64) {
+	return int64(le.Uint64(region[RingCreated:])), int64(le.Uint64(region[RingProcessed:]))
+}

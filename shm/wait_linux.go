@@ -36,3 +36,8 @@ func Wake32(addr *uint32, n int) {
 
 // HasFutex reports whether Wait32 is a kernel wait (true) or polling.
 const HasFutex = true
+
+// Yield gives the processor to another runnable process (sched_yield): a
+// waiter on a small machine lets the lock's holder, which may have been
+// preempted, run and finish.
+func Yield() { unix.Syscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }

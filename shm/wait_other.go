@@ -34,3 +34,7 @@ func Wake32(addr *uint32, n int) {}
 
 // HasFutex reports whether Wait32 is a kernel wait (true) or polling.
 const HasFutex = false
+
+// Yield gives the processor to others for a moment (portable fallback:
+// the Go scheduler's yield).
+func Yield() { runtime.Gosched() }

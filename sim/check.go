@@ -104,11 +104,7 @@ func (c *Checker) Scan(seg *shm.Segment) []Violation {
 func (c *Checker) scan(seg *shm.Segment) []Violation {
 	if st := seg.LoadWriteStamp(); st != c.stamp || !c.haveBoard {
 		c.stamp = st
-		raw, err := BoardBytes(c.cfg, seg.Data())
-		if err == nil {
-			err = c.dec.Decode(raw, &c.board)
-		}
-		c.haveBoard = err == nil
+		c.haveBoard = ReadBoard(c.cfg, seg.Data(), &c.dec, &c.board) == nil
 		clear(c.present)
 		if c.haveBoard {
 			for i := range c.board.Orders {

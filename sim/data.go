@@ -1,6 +1,10 @@
 package sim
 
-import "github.com/comanda/comanda/shm"
+import (
+	"encoding/binary"
+
+	"github.com/comanda/comanda/shm"
+)
 
 // InitData writes the empty restaurant into a fresh data region, as the
 // original did when it created its segment: no orders, every count 0.
@@ -13,5 +17,8 @@ func InitData(cfg *Config, region []byte) {
 	case ProtoShadow:
 		copy(region[shm.ShadowCopyOffset(0):], frame)
 		shm.ShadowFlip(region, 0)
+	case ProtoRing:
+		clear(region)
+		binary.LittleEndian.PutUint32(region[shm.RingSlots:], uint32(cfg.Capacity+1))
 	}
 }

@@ -135,7 +135,7 @@ func (l *Local) Orders() Orders {
 	var b *shm.Board
 	var dec shm.BoardDecoder
 	var board shm.Board
-	if raw, err := BoardBytes(l.Cfg, l.Seg.Data()); err == nil && dec.Decode(raw, &board) == nil {
+	if ReadBoard(l.Cfg, l.Seg.Data(), &dec, &board) == nil {
 		b = &board
 	}
 	return Account(l.Cfg, l.Seg, b, l.M.Checker.cancelled)

@@ -162,7 +162,7 @@ func (m *Machine) StepWorker(slot int) (bool, error) {
 
 func (m *Machine) holderName(slot int) string {
 	sl := m.Seg.Slot(slot)
-	v := shm.LoadLock(lockWordOf(m.Cfg, m.Seg, slot, sl.BlockedOn()-1))
+	v := lockOf(m.Cfg, m.Seg, slot, sl.BlockedOn()-1).Load()
 	return m.pidName(shm.LockOwner(v))
 }
 

@@ -72,7 +72,7 @@ func slotState(cfg *Config, seg *shm.Segment, i int, now int64) State {
 			return StateReady
 		}
 	case StateBlocked:
-		if shm.LockOwner(shm.LoadLock(lockWordOf(cfg, seg, i, sl.BlockedOn()-1))) == 0 {
+		if shm.LockOwner(lockOf(cfg, seg, i, sl.BlockedOn()-1).Load()) == 0 {
 			return StateReady
 		}
 	case StateWaiting:
@@ -96,15 +96,15 @@ func slotState(cfg *Config, seg *shm.Segment, i int, now int64) State {
 	return st
 }
 
-// lockWordOf returns lock i as worker slot sees it.
-func lockWordOf(cfg *Config, seg *shm.Segment, slot, i int) *uint64 {
+// lockOf returns lock i as worker slot sees it.
+func lockOf(cfg *Config, seg *shm.Segment, slot, i int) shm.Lock {
 	if i < 0 {
 		i = 0
 	}
 	if cfg.LockScope == ScopePerProcess && slot != shm.SystemSlot {
 		return seg.Slot(slot).PrivateLock(i)
 	}
-	return seg.LockWord(i)
+	return seg.Lock(i)
 }
 
 // A Scheduler picks the next worker in stepped mode.

@@ -358,7 +358,7 @@ type WriteRecorder interface {
 
 // emitWrite records a write of new over old at region offset off.
 func (w *Worker) emitWrite(env *Env, off int, old, new []byte) {
-	e := trace.Event{Step: env.Step, Time: env.Now, Kind: trace.MemWritten, Worker: w.traceSlot(),
+	e := trace.Event{Step: env.Step, Time: env.time(), Kind: trace.MemWritten, Worker: w.traceSlot(),
 		Arg: int64(off), Arg2: int64(len(new))}
 	if wr, ok := env.Rec.(WriteRecorder); ok {
 		wr.RecordWrite(&e, old, new)

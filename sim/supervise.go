@@ -23,12 +23,12 @@ func Recover(cfg *Config, seg *shm.Segment, slot, pid, sysPID int, rec Recorder,
 	sl := seg.Slot(slot)
 	var locks []int
 	for i := 0; i < cfg.Locks; i++ {
-		word := lockWordOf(cfg, seg, slot, i)
-		v := shm.LoadLock(word)
+		lock := lockOf(cfg, seg, slot, i)
+		v := lock.Load()
 		if pid == 0 || shm.LockOwner(v) != pid {
 			continue
 		}
-		if !shm.TakeOver(word, v, sysPID) {
+		if !lock.TakeOver(v, sysPID) {
 			continue // somebody else recovered it first
 		}
 		locks = append(locks, i)
@@ -39,8 +39,8 @@ func Recover(cfg *Config, seg *shm.Segment, slot, pid, sysPID int, rec Recorder,
 				Arg: int64(InvLockOwnerDied), Arg2: int64(slot),
 				Data: []byte(OwnerDiedText(cfg, slot, pid, i, -1))})
 		}
-		shm.Unlock(word)
-		shm.WakeLockAll(word)
+		lock.Unlock()
+		lock.WakeAll()
 	}
 	key := trace.OrderKey(sl.Order())
 	sl.Reset()

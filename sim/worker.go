@@ -81,10 +81,10 @@ const (
 type Outcome struct {
 	Next  Next
 	Sleep time.Duration
-	Lock  *uint64 // NextBlock: the lock word
-	Seen  uint64  // NextBlock: its value when the attempt failed
-	Word  int     // NextWait: WaitOrders, WaitSpace or WaitExit
-	Val   uint32  // NextWait: the value seen
+	Lock  shm.Lock // NextBlock: the lock
+	Seen  uint64   // NextBlock: its value when the attempt failed
+	Word  int      // NextWait: WaitOrders, WaitSpace or WaitExit
+	Val   uint32   // NextWait: the value seen
 }
 
 // Env is what a step may use besides the worker's own state: the segment,
@@ -96,6 +96,20 @@ type Env struct {
 	Now  int64    // ns since the run started (virtual in stepped mode)
 	Step uint64   // global number of this step
 	Rec  Recorder // where events go
+
+	// Clock, when set, reads the time instead of Now, once per step and
+	// only if the step needs it (free mode: most steps do not, and a clock
+	// read costs as much as a short step). Fresh says Now is this step's.
+	Clock func() int64
+	Fresh bool
+}
+
+// time returns the time of the step.
+func (e *Env) time() int64 {
+	if e.Clock != nil && !e.Fresh {
+		e.Now, e.Fresh = e.Clock(), true
+	}
+	return e.Now
 }
 
 // A Recorder receives the events of a run. Record assigns e.Seq.
@@ -168,6 +182,8 @@ type Worker struct {
 	requeueFrom int
 	cancelled   []trace.OrderKey
 
+	pieces   []piece // a ring section's write
+	sorted   []piece
 	scratch  []byte
 	delta    []byte
 	flipWord [4]byte
@@ -237,7 +253,7 @@ func (w *Worker) emit(env *Env, kind trace.Kind, lock int, key trace.OrderKey, a
 	if env.Rec == nil || (!env.Rec.Full() && !essential(kind)) {
 		return
 	}
-	w.ev = trace.Event{Step: env.Step, Time: env.Now, Kind: kind, Worker: w.traceSlot(),
+	w.ev = trace.Event{Step: env.Step, Time: env.time(), Kind: kind, Worker: w.traceSlot(),
 		Lock: uint8(lock), Order: key, Arg: arg, Arg2: arg2, Data: data}
 	env.Rec.Record(&w.ev)
 }
@@ -268,11 +284,11 @@ func (w *Worker) lockOrder() [2]int {
 	return [2]int{0, 1}
 }
 
-func (w *Worker) lockWord(env *Env, i int) *uint64 {
+func (w *Worker) lock(env *Env, i int) shm.Lock {
 	if w.cfg.LockScope == ScopePerProcess && w.Slot != shm.SystemSlot {
 		return env.Seg.Slot(w.Slot).PrivateLock(i)
 	}
-	return env.Seg.LockWord(i)
+	return env.Seg.Lock(i)
 }
 
 // Step does the worker's next operation and says what comes after it.
@@ -284,9 +300,17 @@ func (w *Worker) Step(env *Env) Outcome {
 	case OpAcquire:
 		out = w.acquire(env)
 	case OpRead:
-		out = w.read(env)
+		if w.cfg.Protocol == ProtoRing {
+			out = w.ringRead(env)
+		} else {
+			out = w.read(env)
+		}
 	case OpWrite:
-		out = w.write(env)
+		if w.cfg.Protocol == ProtoRing {
+			out = w.ringWrite(env)
+		} else {
+			out = w.write(env)
+		}
 	case OpFlip:
 		out = w.flip(env)
 	case OpRelease:
@@ -310,7 +334,7 @@ func (w *Worker) publish(env *Env, out Outcome) {
 	case NextRun:
 		sl.SetState(uint32(StateReady))
 	case NextSleep:
-		sl.SetWakeAt(env.Now + int64(out.Sleep))
+		sl.SetWakeAt(env.time() + int64(out.Sleep))
 		sl.SetState(uint32(StateSleeping))
 	case NextBlock:
 		sl.SetState(uint32(StateBlocked))
@@ -377,23 +401,23 @@ func (w *Worker) acquire(env *Env) Outcome {
 		w.emit(env, trace.LockSkipped, i, 0, 0, 0, nil)
 		return w.acquired(env)
 	}
-	word := w.lockWord(env, i)
+	lock := w.lock(env, i)
 	if !w.contended {
 		w.emit(env, trace.LockAttempted, i, 0, 0, 0, nil)
 	}
-	ok, seen := shm.TryLock(word, env.PID, w.contended)
+	ok, seen := lock.TryLock(env.PID, w.contended)
 	if !ok {
 		if !w.contended {
 			w.contended = true
-			w.waitFrom = env.Now
+			w.waitFrom = env.time()
 			w.emit(env, trace.LockContended, i, 0, int64(shm.LockOwner(seen)), 0, nil)
 		}
 		sl.SetBlockedOn(i + 1)
-		return Outcome{Next: NextBlock, Lock: word, Seen: seen}
+		return Outcome{Next: NextBlock, Lock: lock, Seen: seen}
 	}
 	wait := int64(0)
 	if w.contended {
-		wait = env.Now - w.waitFrom
+		wait = env.time() - w.waitFrom
 		if wait <= 0 {
 			wait = 1
 		}
@@ -401,7 +425,9 @@ func (w *Worker) acquire(env *Env) Outcome {
 	w.contended = false
 	sl.CountAcquire(wait)
 	w.held |= 1 << i
-	w.heldFrom[i] = env.Now
+	if w.full(env) {
+		w.heldFrom[i] = env.time() // for the release's event: how long it held the lock
+	}
 	w.emit(env, trace.LockAcquired, i, 0, wait, 0, nil)
 	return w.acquired(env)
 }
@@ -426,11 +452,8 @@ func (w *Worker) release(env *Env) Outcome {
 		w.emit(env, trace.LockSkipped, i, 0, 1, 0, nil)
 	case w.held&(1<<i) != 0:
 		w.held &^= 1 << i
-		word := w.lockWord(env, i)
-		if shm.Unlock(word) {
-			shm.WakeLock(word)
-		}
-		w.emit(env, trace.LockReleased, i, 0, env.Now-w.heldFrom[i], 0, nil)
+		w.lock(env, i).Unlock()
+		w.emit(env, trace.LockReleased, i, 0, env.time()-w.heldFrom[i], 0, nil)
 	}
 	w.lockStep--
 	if w.lockStep > 0 {
@@ -508,7 +531,7 @@ func (w *Worker) draw(r Range) time.Duration {
 // timestamp returns the order timestamp for now: wall-clock Unix seconds in
 // free mode, the fixed epoch plus virtual time in stepped mode.
 func (w *Worker) timestamp(env *Env) float64 {
-	ns := env.Now
+	ns := env.time()
 	if w.cfg.Mode == ModeStepped {
 		ns += SteppedEpoch * 1e9
 	} else {

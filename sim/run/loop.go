@@ -21,6 +21,7 @@ type body struct {
 	pid     int
 	rec     sim.Recorder
 	ring    *ringRecorder // rec, when it is a worker's ring (nil for the controller)
+	beats   int           // steps taken, for the heartbeat
 	start   time.Time
 	stepped bool
 
@@ -61,9 +62,14 @@ func (b *body) stepOnce(env *sim.Env) (ending, bool) {
 		return endGone, false
 	default:
 	}
-	env.Now = int64(time.Since(b.start))
+	if env.Clock == nil {
+		env.Clock = func() int64 { return int64(time.Since(b.start)) }
+	}
+	env.Fresh = false
 	env.Step = b.seg.NextStep()
-	b.seg.Slot(b.slot).Beat(env.Now)
+	if b.beats++; b.beats%64 == 0 {
+		b.seg.Slot(b.slot).Beat(env.Clock())
+	}
 	out := b.w.Step(env)
 	if b.ring != nil && b.ring.hold && (!b.w.Holds() || out.Next == sim.NextDie) {
 		b.ring.flush() // the section is over: publish what it held back
@@ -154,6 +160,9 @@ func (b *body) sleep(d time.Duration) bool {
 // Windows, where there is no SIGTERM to wake it, that is all it has).
 const exitPoll = 50 * time.Millisecond
 
+// yieldTries is how many times a waiter yields before it sleeps.
+const yieldTries = 8
+
 // lockPatience is how long a worker sleeps on a lock word before it checks
 // whether the owner is still alive.
 const lockPatience = 50 * time.Millisecond
@@ -162,19 +171,26 @@ const lockPatience = 50 * time.Millisecond
 // a while, it checks whether the owner died; a dead owner's lock is taken
 // over (robust lock, like EOWNERDEAD) and freed, and the worker retries.
 func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
-	seen := out.Seen
-	if shm.Spin(out.Lock, seen) || !shm.MarkWaiting(out.Lock, seen) {
+	lock, seen := out.Lock, out.Seen
+	if lock.Spin(seen) {
 		return true // the word changed: try again at once
 	}
-	seen |= 1 << 30
-	for shm.LoadLock(out.Lock) == seen {
+	// More processes than cores: the holder may be waiting for a core.
+	// Giving ours away a few times is cheaper than a sleep and a wake-up.
+	for i := 0; i < yieldTries; i++ {
+		shm.Yield()
+		if lock.Load() != seen {
+			return true
+		}
+	}
+	for lock.Load() == seen {
 		select {
 		case <-b.gone:
 			return false
 		default:
 		}
-		shm.WaitLock(out.Lock, seen, lockPatience)
-		if shm.LoadLock(out.Lock) != seen {
+		lock.Sleep(seen, lockPatience)
+		if lock.Load() != seen {
 			break
 		}
 		owner := shm.LockOwner(seen)
@@ -185,19 +201,19 @@ func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 		if slot >= 0 && b.isLive(slot) {
 			continue
 		}
-		if shm.TakeOver(out.Lock, seen, b.pid) {
-			lock := int64(0)
-			if out.Lock == b.seg.LockWord(1) {
-				lock = 1
+		if lock.TakeOver(seen, b.pid) {
+			which := 0
+			if lock.Same(b.seg.Lock(1)) {
+				which = 1
 			}
-			env.Now = int64(time.Since(b.start))
-			b.rec.Record(&trace.Event{Step: env.Step, Time: env.Now, Kind: trace.LockOwnerDied,
-				Worker: uint8(b.slot), Lock: uint8(lock), Arg: int64(owner), Arg2: int64(slot)})
-			b.rec.Record(&trace.Event{Step: env.Step, Time: env.Now, Kind: trace.InvariantBroken,
+			now := int64(time.Since(b.start))
+			b.rec.Record(&trace.Event{Step: env.Step, Time: now, Kind: trace.LockOwnerDied,
+				Worker: uint8(b.slot), Lock: uint8(which), Arg: int64(owner), Arg2: int64(slot)})
+			b.rec.Record(&trace.Event{Step: env.Step, Time: now, Kind: trace.InvariantBroken,
 				Worker: uint8(b.slot), Arg: int64(sim.InvLockOwnerDied), Arg2: int64(slot),
-				Data: []byte(sim.OwnerDiedText(b.w.Config(), slot, owner, int(lock), b.slot))})
-			shm.Unlock(out.Lock)
-			shm.WakeLockAll(out.Lock)
+				Data: []byte(sim.OwnerDiedText(b.w.Config(), slot, owner, which, b.slot))})
+			lock.Unlock()
+			lock.WakeAll()
 		}
 		return true
 	}
@@ -227,6 +243,7 @@ func (b *body) waitWord(out sim.Outcome) bool {
 		c := b.seg.Space()
 		cond = &c
 	}
+	spun := 0
 	for {
 		select {
 		case <-b.gone:
@@ -244,6 +261,13 @@ func (b *body) waitWord(out sim.Outcome) bool {
 		}
 		if cond.Version() != out.Val {
 			return true
+		}
+		if spun < yieldTries {
+			// An order or a free slot is usually a moment away in a busy
+			// kitchen: yield before paying for a sleep and a wake-up.
+			spun++
+			shm.Yield()
+			continue
 		}
 		cond.Wait(out.Val, 50*time.Millisecond)
 	}

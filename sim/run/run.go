@@ -166,9 +166,6 @@ func Start(opts Options) (*Run, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Protocol == sim.ProtoRing {
-		return nil, fmt.Errorf("the ring protocol is not available in this version")
-	}
 	if opts.Driver == "" {
 		opts.Driver = "process"
 	}
@@ -597,8 +594,7 @@ func (r *Run) cleanup() {
 func (r *Run) finalBoard() *shm.Board {
 	var dec shm.BoardDecoder
 	var b shm.Board
-	raw, err := sim.BoardBytes(r.cfg, r.seg.Data())
-	if err != nil || dec.Decode(raw, &b) != nil {
+	if sim.ReadBoard(r.cfg, r.seg.Data(), &dec, &b) != nil {
 		return nil
 	}
 	return &b
