@@ -84,3 +84,49 @@ func BenchmarkClassroomTraceSize(b *testing.B) {
 		b.ReportMetric(0, "ns/op")
 	}
 }
+
+// BenchmarkCheckCost compares fast free runs with and without the
+// controller's invariant checks (median of three each).
+func BenchmarkCheckCost(b *testing.B) {
+	median := func(args ...string) float64 {
+		var rates []float64
+		for i := 0; i < 3; i++ {
+			rates = append(rates, runJSON(b, append([]string{"--fast", "--duration", "2s"}, args...)...).Throughput)
+		}
+		sort.Float64s(rates)
+		return rates[1]
+	}
+	for i := 0; i < b.N; i++ {
+		with := median()
+		without := median("--no-checks")
+		b.ReportMetric(with, "orders/s-checked")
+		b.ReportMetric(without, "orders/s-unchecked")
+		b.ReportMetric(100*with/without, "%-of-unchecked")
+		b.ReportMetric(0, "ns/op")
+	}
+}
+
+// BenchmarkRingOrdersPerSecond: the ring protocol, fast, 2 waiters and 3
+// kitchens, lock on.
+func BenchmarkRingOrdersPerSecond(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		s := runJSON(b, "--fast", "--duration", "3s", "--protocol", "ring", "--producers", "2", "--consumers", "3")
+		b.ReportMetric(s.Throughput, "orders/s")
+		b.ReportMetric(0, "ns/op")
+	}
+}
+
+// BenchmarkExploreLostUpdate times `comanda explore lost-update` from start
+// to the saved trace (find, shrink, re-run with processes).
+func BenchmarkExploreLostUpdate(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		start := time.Now()
+		out, err := comanda(b, dir, "explore", "lost-update", "--find", "lost-update", "--out", filepath.Join(dir, "e.trace")).CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		b.ReportMetric(time.Since(start).Seconds()*1000, "ms")
+		b.ReportMetric(0, "ns/op")
+	}
+}

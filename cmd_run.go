@@ -27,6 +27,7 @@ type runFlags struct {
 	lock, mode, policy, protocol string
 	driver, trace                string
 	maxSteps                     int
+	noChecks                     bool
 }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -58,6 +59,8 @@ of a scenario file. Flags override what the scenario says.`,
 	fl.StringVar(&f.protocol, "protocol", "", "data region layout: seed, shadow or ring")
 	fl.StringVar(&f.driver, "driver", "", "process (real processes) or inproc (one process)")
 	fl.StringVar(&f.trace, "trace", "", "record the run's trace in this file")
+	fl.BoolVar(&f.noChecks, "no-checks", false, "free mode: no invariant checks by the controller (to measure their cost)")
+	fl.MarkHidden("no-checks")
 	return cmd
 }
 
@@ -102,8 +105,12 @@ func loadScenario(cmd *cobra.Command, args []string, f runFlags) (*scenarios.Sce
 		if f.mode == "stepped" && !s.Given["max_steps"] && !changed("max-steps") && s.MaxSteps == 0 {
 			s.MaxSteps = 100000
 		}
-		if f.mode == "free" && !changed("max-steps") {
-			s.MaxSteps = 0
+		if f.mode == "free" {
+			// The file's stepped-mode keys do not apply to a free run the
+			// command line asked for: ignore them rather than refuse.
+			delete(s.Given, "max_steps")
+			delete(s.Given, "policy")
+			delete(s.Given, "schedule")
 		}
 	}
 	if changed("policy") {
@@ -136,6 +143,7 @@ func runScenario(cmd *cobra.Command, args []string, f runFlags, stdout, stderr i
 	opts := runner.FromScenario(s)
 	opts.TracePath = f.trace
 	opts.Version = version
+	opts.NoChecks = f.noChecks
 	if opts.Config.Mode == sim.ModeStepped && opts.Policy == sim.PolicyManual {
 		return badInput(errors.New("the manual policy needs someone at the keyboard: it runs in the terminal UI, not headless"))
 	}

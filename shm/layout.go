@@ -108,6 +108,7 @@ const (
 	slWaitVal     = 208 // the value it saw
 	slWriting     = 212 // 1 while a paced write is half done
 	slDieHolding  = 216 // faults: die mid-write this many times more
+	slPendingN    = 220 // a producer's order being committed (0: none)
 	slPrivLock    = 224 // lock_scope = "per-process": this worker's private locks (2 words)
 )
 
@@ -649,6 +650,14 @@ func (sl Slot) DieHolding() int { return int(sl.load32(slDieHolding)) }
 // SetDieHolding arms the holding-lock fault n times.
 func (sl Slot) SetDieHolding(n int) { sl.store32(slDieHolding, uint32(n)) }
 
+// PendingN returns the number of the order a producer is committing (0:
+// none): set inside the critical section before the commit, cleared after
+// the count, so that a producer killed in between can be accounted for.
+func (sl Slot) PendingN() int { return int(sl.load32(slPendingN)) }
+
+// SetPendingN publishes the order being committed.
+func (sl Slot) SetPendingN(n int) { sl.store32(slPendingN, uint32(n)) }
+
 // Reset clears everything a dead worker left in its slot but its identity
 // and its private counts, which its replacement inherits.
 func (sl Slot) Reset() {
@@ -661,4 +670,5 @@ func (sl Slot) Reset() {
 	sl.SetOrder(0)
 	sl.SetWaiting(0, 0)
 	sl.SetWriting(false)
+	sl.SetPendingN(0)
 }

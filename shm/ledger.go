@@ -11,8 +11,9 @@ import (
 // no race on the orders can corrupt it, and the end-of-run accounting (and
 // the double-processing check) can tell a duplicated or lost order from a
 // counted one. Each order takes a byte: taken (2 bits, saturating at 3),
-// completed (2 bits, saturating at 3), and a "reported lost" bit, set by
-// whoever first reports the order lost so that nobody reports it again.
+// completed (2 bits, saturating at 3), a "reported lost" bit, set by whoever
+// first reports the order lost so that nobody reports it again, and a
+// "cancelled" bit, set by the graceful stop.
 type Ledger struct {
 	b   []byte
 	s   *Segment
@@ -36,6 +37,7 @@ func (l Ledger) word(n int) (*uint32, uint) {
 type Entry struct {
 	Taken, Completed int
 	Lost             bool // somebody reported it lost
+	Cancelled        bool // the graceful stop cancelled it
 }
 
 // Get returns order n's entry (n is 1-based; out of range gives zero).
@@ -45,7 +47,7 @@ func (l Ledger) Get(n int) Entry {
 	}
 	p, sh := l.word(n)
 	v := atomic.LoadUint32(p) >> sh
-	return Entry{Taken: int(v & 3), Completed: int(v >> 2 & 3), Lost: v&16 != 0}
+	return Entry{Taken: int(v & 3), Completed: int(v >> 2 & 3), Lost: v&16 != 0, Cancelled: v&32 != 0}
 }
 
 // add changes one 2-bit counter of order n by delta (saturating at 0 and 3)
@@ -86,17 +88,23 @@ func (l Ledger) Complete(n int) int { return l.add(n, 2, 1) }
 
 // MarkLost sets order n's "reported lost" bit and reports whether it was
 // this call that set it (false: somebody reported it first).
-func (l Ledger) MarkLost(n int) bool {
+func (l Ledger) MarkLost(n int) bool { return l.mark(n, 16) }
+
+// MarkCancelled sets order n's "cancelled" bit.
+func (l Ledger) MarkCancelled(n int) { l.mark(n, 32) }
+
+// mark sets a bit of order n's entry and reports whether it was not set.
+func (l Ledger) mark(n int, bit uint32) bool {
 	if n < 1 || n > l.per {
 		return false
 	}
 	p, sh := l.word(n)
 	for {
 		old := atomic.LoadUint32(p)
-		if old>>sh&16 != 0 {
+		if old>>sh&bit != 0 {
 			return false
 		}
-		if atomic.CompareAndSwapUint32(p, old, old|16<<sh) {
+		if atomic.CompareAndSwapUint32(p, old, old|bit<<sh) {
 			return true
 		}
 	}

@@ -25,10 +25,10 @@ func (o Orders) Balanced() bool {
 
 // Account counts every order of the run from the ground truth: the
 // producers' own counts say which orders exist, the ledger says which were
-// finished (and how often), the cancelled set says which the stop
-// cancelled, and the board says where the others are. board may be nil when
+// finished (and how often) and which the stop cancelled, and the board says
+// where the others are. board may be nil when
 // the data region does not decode (then nothing is "in the window").
-func Account(cfg *Config, seg *shm.Segment, board *shm.Board, cancelled map[trace.OrderKey]bool) Orders {
+func Account(cfg *Config, seg *shm.Segment, board *shm.Board) Orders {
 	inWindow := map[trace.OrderKey]shm.Status{}
 	if board != nil {
 		for i := range board.Orders {
@@ -58,7 +58,7 @@ func Account(cfg *Config, seg *shm.Segment, board *shm.Board, cancelled map[trac
 			switch {
 			case e.Completed > 0:
 				o.Completed++
-			case cancelled[k] || (inW && st == shm.StatusCancelled):
+			case e.Cancelled || (inW && st == shm.StatusCancelled):
 				o.Cancelled++
 			case held[k] || (inW && st == shm.StatusInPrep):
 				o.InPrep++

@@ -28,3 +28,20 @@ func benchLocal(b *testing.B, proto Protocol, check bool) {
 func BenchmarkLocalStepsShadow(b *testing.B)        { benchLocal(b, ProtoShadow, true) }
 func BenchmarkLocalStepsShadowNoCheck(b *testing.B) { benchLocal(b, ProtoShadow, false) }
 func BenchmarkLocalStepsSeed(b *testing.B)          { benchLocal(b, ProtoSeed, true) }
+
+// BenchmarkExploreSchedules measures how many schedules per second the
+// explorer runs in-process (random walks of up to 200 steps, lock on, so
+// that nothing is found and every walk runs to its end).
+func BenchmarkExploreSchedules(b *testing.B) {
+	cfg := testConfig()
+	cfg.Think = Range{0, 300 * time.Millisecond}
+	start := time.Now()
+	tried := 0
+	for i := 0; i < b.N; i++ {
+		f := Explore(cfg, InvNone, 200, 200)
+		tried += f.Tried
+	}
+	b.ReportMetric(float64(tried)/time.Since(start).Seconds(), "schedules/s")
+}
+
+func BenchmarkLocalStepsRing(b *testing.B) { benchLocal(b, ProtoRing, true) }

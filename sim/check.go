@@ -32,7 +32,6 @@ type Checker struct {
 	present   map[trace.OrderKey]shm.Status
 	next      []int // per producer: the first order not yet known to be finished
 	gone      map[trace.OrderKey]bool
-	cancelled map[trace.OrderKey]bool
 	drift     string // the drift reported last ("" while the stats agree)
 
 	// What the last scan saw, and found: a scan of an unchanged segment
@@ -43,19 +42,16 @@ type Checker struct {
 }
 
 // fingerprint sums up what the checks depend on: the last committed write,
-// the workers' counts, the orders in the kitchens, and what the checker
-// was told.
+// the workers' counts and the orders in the kitchens.
 type fingerprint struct {
 	stamp                     shm.WriteStamp
 	created, taken, completed uint64
 	held                      uint64
-	cancelled                 int
 }
 
 func (c *Checker) fingerprint(seg *shm.Segment) fingerprint {
 	t := SumCounts(c.cfg, seg)
-	f := fingerprint{stamp: seg.LoadWriteStamp(), created: t.Created, taken: t.Taken, completed: t.Completed,
-		cancelled: len(c.cancelled)}
+	f := fingerprint{stamp: seg.LoadWriteStamp(), created: t.Created, taken: t.Taken, completed: t.Completed}
 	for i := c.cfg.Producers; i < c.cfg.Workers(); i++ {
 		f.held = f.held*31 + seg.Slot(i).Order()
 	}
@@ -65,19 +61,12 @@ func (c *Checker) fingerprint(seg *shm.Segment) fingerprint {
 // NewChecker returns a checker for a run of cfg.
 func NewChecker(cfg *Config) *Checker {
 	c := &Checker{cfg: cfg, present: map[trace.OrderKey]shm.Status{},
-		gone: map[trace.OrderKey]bool{}, cancelled: map[trace.OrderKey]bool{},
+		gone: map[trace.OrderKey]bool{},
 		next: make([]int, cfg.Producers)}
 	for i := range c.next {
 		c.next[i] = 1
 	}
 	return c
-}
-
-// Cancelled tells the checker that the controller cancelled orders keys.
-func (c *Checker) Cancelled(keys []trace.OrderKey) {
-	for _, k := range keys {
-		c.cancelled[k] = true
-	}
 }
 
 // Board returns the board the checker read last, and whether it could read
@@ -227,7 +216,7 @@ func (c *Checker) checkLost(seg *shm.Segment) []Violation {
 		for n := c.next[p-1]; n <= created; n++ {
 			k := trace.MakeOrderKey(p, n)
 			e := ledger.Get(n)
-			finished := e.Completed > 0 || e.Lost || c.cancelled[k] || c.gone[k]
+			finished := e.Completed > 0 || e.Lost || e.Cancelled || c.gone[k]
 			if !finished {
 				if _, ok := c.present[k]; !ok && !held[k] {
 					out = append(out, Violation{Inv: InvOrderLost, Slot: int(c.stamp.Writer()), Other: -1, Order: k,

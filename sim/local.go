@@ -22,6 +22,8 @@ type Local struct {
 	Workers []*Worker
 	Rec     Recorder
 	inc     []int
+
+	lastPick int // the slot of the last worker step (-1: none since read)
 }
 
 // NewLocal prepares a local stepped run of cfg.
@@ -44,7 +46,7 @@ func NewLocal(cfg *Config, policy Policy, schedule []string, rec Recorder) (*Loc
 	if err != nil {
 		return nil, err
 	}
-	l := &Local{Cfg: &c, Seg: seg, Rec: rec, inc: make([]int, c.Workers())}
+	l := &Local{Cfg: &c, Seg: seg, Rec: rec, inc: make([]int, c.Workers()), lastPick: -1}
 	seg.SetFlag(shm.FlagLockOn, c.LockOn)
 	seg.SetFlag(shm.FlagStepped, true)
 	seg.SetFlag(shm.FlagTrace, rec != nil && rec.Full())
@@ -93,6 +95,7 @@ func (l *Local) Step(slot int, now int64, step uint64) error {
 	if w == nil {
 		return fmt.Errorf("worker %d is not running", slot)
 	}
+	l.lastPick = slot
 	env := Env{Seg: l.Seg, PID: FakePID(slot), Now: now, Step: step, Rec: l.Rec}
 	switch w.Step(&env).Next {
 	case NextExit:
@@ -138,5 +141,5 @@ func (l *Local) Orders() Orders {
 	if ReadBoard(l.Cfg, l.Seg.Data(), &dec, &board) == nil {
 		b = &board
 	}
-	return Account(l.Cfg, l.Seg, b, l.M.Checker.cancelled)
+	return Account(l.Cfg, l.Seg, b)
 }

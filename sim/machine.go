@@ -74,6 +74,7 @@ type Machine struct {
 	stopAsked  bool
 	faults     []faultState
 	requeues   []requeue
+	holdSystem bool // a requeue waits for a worker step
 	cancelled  int
 }
 
@@ -268,6 +269,10 @@ func (m *Machine) step(want int) bool {
 		return false
 	}
 	m.Sched.Took(slot)
+	if m.holdSystem {
+		m.holdSystem = false
+		m.startSystemWork()
+	}
 	return m.after(slot)
 }
 
@@ -308,9 +313,12 @@ func (m *Machine) runSystem() {
 	m.granted(shm.SystemSlot, env.Step)
 	m.Sys.Step(env)
 	if !m.Sys.Busy() {
-		if c := m.Sys.Cancelled(); len(c) > 0 {
-			m.Checker.Cancelled(c)
-			m.cancelled += len(c)
+		m.cancelled += len(m.Sys.Cancelled())
+		if m.Sys.NoRoom() {
+			// A full ring: try again after the workers have had a step.
+			m.requeues = append(m.requeues, requeue{m.Sys.requeue, m.Sys.requeueFrom})
+			m.holdSystem = true
+			return
 		}
 		m.startSystemWork()
 	}
@@ -318,7 +326,7 @@ func (m *Machine) runSystem() {
 
 // startSystemWork starts the next queued section of the system worker.
 func (m *Machine) startSystemWork() {
-	if m.Sys.Busy() || len(m.requeues) == 0 {
+	if m.Sys.Busy() || len(m.requeues) == 0 || m.holdSystem {
 		return
 	}
 	r := m.requeues[0]
@@ -504,7 +512,8 @@ func (m *Machine) advancePhase() bool {
 	}
 }
 
-// Due returns the slots a fault says to kill now, and marks them done.
+// Due returns the slots an "after" fault says to kill now, and marks them
+// done.
 func (m *Machine) Due() []int {
 	var kill []int
 	for i := range m.faults {
@@ -517,12 +526,9 @@ func (m *Machine) Due() []int {
 			continue
 		}
 		switch f.When {
-		case "holding-lock":
-			if sl.Holds() != 0 {
-				f.done++
-				kill = append(kill, f.Slot)
-			}
 		case "after":
+			// ("holding-lock" faults are the worker's own: it dies in the
+			// middle of its write, see Slot.DieHolding.)
 			if m.Now() >= int64(f.After) {
 				f.done++
 				kill = append(kill, f.Slot)

@@ -76,13 +76,17 @@ func (w *Worker) ringRead(env *Env) Outcome {
 		n := int(env.Seg.Slot(w.Slot).Created()) + 1
 		o := shm.RingOrder{ID: shm.OrderID(w.ID, n), Timestamp: w.timestamp(env), Producer: w.ID, Consumer: -1,
 			Table: 1 + w.rng.IntN(w.cfg.Tables), Item: w.rng.IntN(len(w.cfg.Menu)), Status: shm.StatusPending, N: n}
+		env.Seg.Slot(w.Slot).SetPendingN(n)
+		// The order first, the index that publishes it last: a producer
+		// that dies in between leaves nothing half visible (see
+		// repairRing).
 		created, _ := shm.RingTotals(region)
-		binary.LittleEndian.PutUint32(num[:], uint32((head+1)%slots))
-		w.put(shm.RingHead, num[:4])
-		binary.LittleEndian.PutUint64(num[:], uint64(created+1))
-		w.put(shm.RingCreated, num[:8])
 		shm.PutRingOrder(b[:], o)
 		w.put(shm.RingSlotOffset(head), b[:])
+		binary.LittleEndian.PutUint64(num[:], uint64(created+1))
+		w.put(shm.RingCreated, num[:8])
+		binary.LittleEndian.PutUint32(num[:], uint32((head+1)%slots))
+		w.put(shm.RingHead, num[:4])
 		w.commit.kind, w.commit.key = trace.OrderCreated, ringKey(o)
 	case txTake:
 		if env.Seg.HasFlag(shm.FlagShutdown) || head == tail {
@@ -90,17 +94,18 @@ func (w *Worker) ringRead(env *Env) Outcome {
 		}
 		o := shm.GetRingOrder(region[shm.RingSlotOffset(tail):])
 		o.Status, o.Consumer = shm.StatusInPrep, w.ID
-		binary.LittleEndian.PutUint32(num[:], uint32((tail+1)%slots))
-		w.put(shm.RingTail, num[:4])
 		shm.PutRingOrder(b[:], o)
 		w.put(shm.RingPrepOffset(w.ID), b[:])
+		binary.LittleEndian.PutUint32(num[:], uint32((tail+1)%slots))
+		w.put(shm.RingTail, num[:4]) // last: the take is done when the tail moves
 		w.commit = commitInfo{kind: trace.OrderTaken, key: ringKey(o), arg: int64(w.ID)}
 		w.curID, w.curProducer = o.ID, o.Producer
+		env.Seg.Slot(w.Slot).SetOrder(uint64(ringKey(o)))
 	case txFinish:
 		_, processed := shm.RingTotals(region)
 		binary.LittleEndian.PutUint64(num[:], uint64(processed+1))
 		w.put(shm.RingProcessed, num[:8])
-		w.put(shm.RingPrepOffset(w.ID), b[:]) // the kitchen is free again
+		w.put(shm.RingPrepOffset(w.ID), b[:]) // last: the kitchen is free again, the order done
 		w.commit = commitInfo{kind: trace.OrderDone, key: w.cur, arg: int64(w.ID)}
 	case txCancel:
 		w.cancelled = w.cancelled[:0]
@@ -115,8 +120,12 @@ func (w *Worker) ringRead(env *Env) Outcome {
 		w.commit = commitInfo{kind: trace.OrderCancelled}
 	case txRequeue:
 		c := w.requeueFrom - w.cfg.Producers + 1
-		if c < 1 || c > shm.RingKitchens || (head+1)%slots == tail {
-			break // no kitchen of ours, or no room at the front of the queue
+		if c < 1 || c > shm.RingKitchens {
+			break
+		}
+		if (head+1)%slots == tail {
+			w.noRoom = true // full: try again when a kitchen has taken an order
+			break
 		}
 		o := shm.GetRingOrder(region[shm.RingPrepOffset(c):])
 		if ringKey(o) != w.requeue || o.Status != shm.StatusInPrep {

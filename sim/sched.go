@@ -162,6 +162,10 @@ func workerNames(cfg *Config) []string {
 	return names
 }
 
+// Reseed restarts the random policy's generator from seed (the explorer's
+// random walks: the workers keep the scenario's seed, the schedule varies).
+func (s *Scheduler) Reseed(seed uint64) { s.rng = rand.New(rand.NewPCG(seed, 0x5c4ed)) }
+
 // Policy returns the scheduler's policy.
 func (s *Scheduler) Policy() Policy { return s.policy }
 

@@ -123,6 +123,7 @@ func (w *Worker) change(env *Env) {
 			}
 		}
 		w.order.Timestamp = w.timestamp(env)
+		env.Seg.Slot(w.Slot).SetPendingN(n) // in case it dies before counting it
 		b.Orders = append(b.Orders, w.order)
 		w.src = append(w.src, -1)
 		b.Stats.Created++
@@ -140,6 +141,9 @@ func (w *Worker) change(env *Env) {
 				key := orderKey(o)
 				w.commit = commitInfo{kind: trace.OrderTaken, key: key, arg: int64(w.ID)}
 				w.curID, w.curProducer = o.ID, o.Producer
+				// Before the write: if it dies after it, its order is found
+				// and put back in the queue.
+				env.Seg.Slot(w.Slot).SetOrder(uint64(key))
 				break
 			}
 		}
@@ -392,9 +396,9 @@ func (w *Worker) commitWrite(env *Env) {
 	switch c.kind {
 	case trace.OrderCreated:
 		sl.AddCreated()
+		sl.SetPendingN(0)
 	case trace.OrderTaken:
 		w.cur = c.key
-		sl.SetOrder(uint64(c.key))
 		sl.AddTaken()
 		if n := env.Seg.Ledger(c.key.Producer() - 1).Take(c.key.N()); n >= 2 {
 			w.violation(env, InvDoubleProcessing, c.key, -1,
@@ -421,6 +425,7 @@ func (w *Worker) commitWrite(env *Env) {
 	switch c.kind {
 	case trace.OrderCancelled:
 		for _, k := range w.cancelled {
+			env.Seg.Ledger(k.Producer() - 1).MarkCancelled(k.N())
 			w.emit(env, trace.OrderCancelled, 0, k, 0, 0, nil)
 		}
 	case 0:

@@ -29,10 +29,28 @@ func (w *Worker) StartInspect() { w.startSystem(txInspect) }
 
 func (w *Worker) startSystem(t tx) {
 	w.tx = t
+	w.noRoom = false
 	w.op = OpAcquire
 	w.lockStep = 0
 	w.failures = 0
 }
+
+// Abandon ends the current system section where it stands, releasing the
+// locks it holds (the section could not finish: the run is being killed,
+// or the workers deadlocked).
+func (w *Worker) Abandon(env *Env) {
+	for i := 0; i < 2; i++ {
+		if w.held&(1<<i) != 0 {
+			w.lock(env, i).Unlock()
+		}
+	}
+	w.held, w.skipped, w.contended, w.lockStep = 0, 0, false, 0
+	w.tx, w.op = txNone, OpNone
+}
+
+// NoRoom reports whether the last requeue found no room (a full ring): it
+// must be tried again later.
+func (w *Worker) NoRoom() bool { return w.noRoom }
 
 // Busy reports whether a system section is still under way.
 func (w *Worker) Busy() bool { return w.op != OpNone && w.op != OpExit }

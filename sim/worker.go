@@ -180,6 +180,7 @@ type Worker struct {
 	// system
 	requeue     trace.OrderKey
 	requeueFrom int
+	noRoom      bool // the requeue found the ring full
 	cancelled   []trace.OrderKey
 
 	pieces   []piece // a ring section's write

@@ -200,7 +200,7 @@ func (d *inprocDriver) start(slot, incarnation int) (int, error) {
 	}
 	rec := d.rec(slot, true)
 	b := &body{w: w, seg: d.seg, slot: slot, pid: pid, rec: rec, start: d.start0,
-		gone: gone, isLive: d.isLive}
+		gone: gone}
 	if rr, ok := rec.(*ringRecorder); ok {
 		rr.hold = d.cfg.Trace && d.cfg.WritePace == 0
 		b.ring = rr
@@ -214,10 +214,6 @@ func (d *inprocDriver) start(slot, incarnation int) (int, error) {
 	}()
 	return pid, nil
 }
-
-// isLive: an in-process worker is alive until it is killed, and a killed
-// one has left its slot.
-func (d *inprocDriver) isLive(slot int) bool { return d.seg.Slot(slot).PID() != 0 }
 
 func (d *inprocDriver) kill(slot int) {
 	d.mu.Lock()

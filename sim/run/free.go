@@ -1,6 +1,7 @@
 package run
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,9 +37,14 @@ func (r *Run) freeLoop() {
 				return
 			}
 			r.injectAfterFaults(elapsed)
-			if time.Since(lastCheck) >= checkEvery {
+			if !r.opts.NoChecks && time.Since(lastCheck) >= checkEvery {
 				r.checkFree()
 				lastCheck = time.Now()
+				if r.deadlocked() {
+					r.killAll()
+					r.finish(sim.StopDeadlock, nil)
+					return
+				}
 			}
 		}
 	}
@@ -114,8 +120,14 @@ const maxRestarts = 1000
 // requeue puts order k, which the dead consumer in slot had in
 // preparation, back in the queue.
 func (r *Run) requeue(k trace.OrderKey, slot int) {
-	r.sys.StartRequeue(k, slot)
-	r.systemSection(nil)
+	for {
+		r.sys.StartRequeue(k, slot)
+		r.systemSection(nil)
+		if !r.sys.NoRoom() || r.killed() {
+			break
+		}
+		time.Sleep(time.Millisecond) // a full ring: let the kitchens take some
+	}
 	r.requeued.Add(1)
 	r.logf("order %s, which %s was preparing, is back in the queue", k, r.cfg.WorkerName(slot))
 }
@@ -125,28 +137,17 @@ func (r *Run) requeue(k trace.OrderKey, slot int) {
 // step (the checker reads the board while the section holds the lock).
 func (r *Run) systemSection(before func(op sim.Op)) {
 	b := &body{w: r.sys, seg: r.seg, slot: shm.SystemSlot, pid: r.sysPID, rec: r.ctl,
-		start: r.start, gone: r.killCh, isLive: r.isLive}
+		start: r.start, gone: r.killCh, stuck: r.deadlocked}
 	env := sim.Env{Seg: r.seg, PID: r.sysPID, Rec: r.ctl}
 	for r.sys.Busy() {
 		if before != nil {
 			before(r.sys.Op())
 		}
 		if _, more := b.stepOnce(&env); !more {
+			r.sys.Abandon(&env) // killed, or the workers deadlocked: let go of what it holds
 			return
 		}
 	}
-}
-
-// isLive reports whether the worker in slot is alive (the robust lock's
-// question, asked of the kernel, not of a PID that may have been reused).
-func (r *Run) isLive(slot int) bool {
-	if slot == shm.SystemSlot {
-		return true
-	}
-	if r.file != nil {
-		return r.file.IsLive(slot)
-	}
-	return r.seg.Slot(slot).PID() != 0
 }
 
 // checkFree checks the invariants of a free run. With the lock on, it
@@ -156,14 +157,9 @@ func (r *Run) isLive(slot int) bool {
 func (r *Run) checkFree() {
 	var found []sim.Violation
 	if r.seg.HasFlag(shm.FlagLockOn) && r.cfg.LockScope == sim.ScopeShared {
-		r.sys.StartInspect()
-		scanned := false
-		r.systemSection(func(op sim.Op) {
-			if op == sim.OpRelease && !scanned {
-				found = r.checker.Scan(r.seg)
-				scanned = true
-			}
-		})
+		if !r.underLocks(func() { found = r.checker.Scan(r.seg) }) {
+			return // somebody holds a lock: look again next time
+		}
 	} else {
 		first := r.checker.Scan(r.seg)
 		if len(first) == 0 {
@@ -185,6 +181,43 @@ func (r *Run) checkFree() {
 		r.ctl.Record(&trace.Event{Step: r.seg.Steps(), Time: r.now(), Kind: trace.InvariantBroken,
 			Worker: trace.System, Order: v.Order, Arg: int64(v.Inv), Arg2: int64(v.Other), Data: []byte(v.Detail)})
 	}
+}
+
+// underLocks runs fn holding every lock, if it can take them all at once
+// right now; it never waits (a deadlocked run must not hang its checker).
+func (r *Run) underLocks(fn func()) bool {
+	var held []shm.Lock
+	defer func() {
+		for _, l := range held {
+			l.Unlock()
+		}
+	}()
+	for i := 0; i < r.cfg.Locks; i++ {
+		l := r.seg.Lock(i)
+		if ok, _ := l.TryLock(r.sysPID, false); !ok {
+			return false
+		}
+		held = append(held, l)
+	}
+	fn()
+	return true
+}
+
+// deadlocked reports a circle of workers waiting for each other's locks
+// that stayed the same (same lock words) for two checks in a row, and
+// records it.
+func (r *Run) deadlocked() bool {
+	cycle, words := sim.WaitCycle(r.cfg, r.seg)
+	prev, prevWords := r.cycle, r.cycleWords
+	r.cycle, r.cycleWords = cycle, words
+	if cycle == nil || !slices.Equal(cycle, prev) || !slices.Equal(words, prevWords) {
+		return false
+	}
+	detail := sim.CycleText(r.cfg, r.seg, cycle)
+	r.ctl.Record(&trace.Event{Step: r.seg.Steps(), Time: r.now(), Kind: trace.InvariantBroken, Worker: trace.System,
+		Arg: int64(sim.InvDeadlock), Arg2: -1, Data: []byte(detail)})
+	r.logf("deadlock: %s; ending the run", detail)
+	return true
 }
 
 // inPreparation counts the orders the kitchens hold.
@@ -225,7 +258,6 @@ func (r *Run) shutdownFree() {
 		return
 	}
 	n := len(r.sys.Cancelled())
-	r.checker.Cancelled(r.sys.Cancelled())
 	r.logf("   %d pending order(s) cancelled", n)
 
 	inPrep := r.inPreparation()

@@ -6,7 +6,6 @@ import (
 
 	"github.com/comanda/comanda/shm"
 	"github.com/comanda/comanda/sim"
-	"github.com/comanda/comanda/trace"
 )
 
 // A body is one worker's life in free mode: a worker process runs one, the
@@ -30,9 +29,9 @@ type body struct {
 	gone <-chan struct{}
 	// nudge wakes a sleeping worker early (an exit request).
 	nudge <-chan struct{}
-	// isLive reports whether the worker in a slot is alive, for the robust
-	// lock: a waiter that finds the owner dead takes the lock over.
-	isLive func(slot int) bool
+	// stuck, if set, is asked while waiting for a lock: true gives up (the
+	// controller's own worker, when the workers deadlocked).
+	stuck func() bool
 }
 
 // ending says how a body ended.
@@ -163,8 +162,8 @@ const exitPoll = 50 * time.Millisecond
 // yieldTries is how many times a waiter yields before it sleeps.
 const yieldTries = 8
 
-// lockPatience is how long a worker sleeps on a lock word before it checks
-// whether the owner is still alive.
+// lockPatience is how long a waiter sleeps on a lock word between looks at
+// whether it should give up.
 const lockPatience = 50 * time.Millisecond
 
 // waitLock waits until the lock word changes. When it does not change for
@@ -183,52 +182,21 @@ func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 			return true
 		}
 	}
+	// Sleep until the word changes. A holder that dies is the
+	// supervisor's: it reaps the process (so the death is certain), takes
+	// the lock over, settles what the dead one left, and frees the lock.
 	for lock.Load() == seen {
 		select {
 		case <-b.gone:
 			return false
 		default:
 		}
+		if b.stuck != nil && b.stuck() {
+			return false
+		}
 		lock.Sleep(seen, lockPatience)
-		if lock.Load() != seen {
-			break
-		}
-		owner := shm.LockOwner(seen)
-		if owner == 0 {
-			return true
-		}
-		slot := ownerSlot(b.seg, owner)
-		if slot >= 0 && b.isLive(slot) {
-			continue
-		}
-		if lock.TakeOver(seen, b.pid) {
-			which := 0
-			if lock.Same(b.seg.Lock(1)) {
-				which = 1
-			}
-			now := int64(time.Since(b.start))
-			b.rec.Record(&trace.Event{Step: env.Step, Time: now, Kind: trace.LockOwnerDied,
-				Worker: uint8(b.slot), Lock: uint8(which), Arg: int64(owner), Arg2: int64(slot)})
-			b.rec.Record(&trace.Event{Step: env.Step, Time: now, Kind: trace.InvariantBroken,
-				Worker: uint8(b.slot), Arg: int64(sim.InvLockOwnerDied), Arg2: int64(slot),
-				Data: []byte(sim.OwnerDiedText(b.w.Config(), slot, owner, which, b.slot))})
-			lock.Unlock()
-			lock.WakeAll()
-		}
-		return true
 	}
 	return true
-}
-
-// ownerSlot returns the slot whose process holds pid, or -1 (the owner is
-// then not one of this run's live workers: its process is gone).
-func ownerSlot(seg *shm.Segment, pid int) int {
-	for i := 0; i < shm.MaxWorkers; i++ {
-		if seg.Slot(i).PID() == pid {
-			return i
-		}
-	}
-	return -1
 }
 
 // waitWord waits for an order, for room, or to be let go.

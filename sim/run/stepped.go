@@ -161,9 +161,10 @@ func (r *Run) killStepped(m *sim.Machine, slot int, how int64) {
 // while the run is not stopping.
 func (r *Run) awaitExit(slot int, m *sim.Machine) {
 	deadline := time.After(10 * time.Second)
-	for r.alive[slot] {
+	for done := false; !done; {
 		select {
 		case ex := <-r.drv.exits():
+			done = ex.slot == slot
 			r.alive[ex.slot] = false
 			r.noteExit(ex)
 			r.drn.forget(ex.slot)
