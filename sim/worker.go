@@ -361,8 +361,8 @@ func (w *Worker) begin(env *Env) (Outcome, bool) {
 	exit := seg.HasFlag(shm.FlagExit) || sl.ExitRequested()
 	switch w.Role {
 	case shm.RoleProducer:
-		if exit || seg.HasFlag(shm.FlagDrain) {
-			return w.exit(), false
+		if exit || seg.HasFlag(shm.FlagDrain) || int(sl.Created()) >= seg.Ledger(w.ID-1).Cap() {
+			return w.exit(), false // told to go, or the ledger can follow no more orders
 		}
 		w.tx = txAdd
 	case shm.RoleConsumer:
