@@ -91,8 +91,8 @@ func (r *Run) onExit(ex exitInfo, stopping bool) {
 	r.noteExit(ex)
 	r.drn.forget(ex.slot)
 	name := r.cfg.WorkerName(ex.slot)
-	if ex.status == 0 && stopping {
-		return
+	if ex.status == 0 {
+		return // it left as its program said (told to, or done): not a death
 	}
 	key, locks := sim.Recover(r.cfg, r.seg, ex.slot, ex.pid, r.sysPID, r.ctl, r.now(), r.seg.Steps())
 	r.logf("%s (PID %d) ended: %s", name, ex.pid, describeExit(ex.status))
