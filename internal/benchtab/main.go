@@ -49,6 +49,12 @@ var figures = []figure{
 	{"replay: state at a step, worst of 100 random", "./replay", "BenchmarkReplayOpen", "ms-worst-AtStep", "≤ 50 ms", 1, "ms"},
 	{"replay: heap in use with a 1M-event trace open", "./replay", "BenchmarkReplayOpen", "MB-heap", "≤ 200 MB", 1, "MB"},
 	{"trace of a 60 s classroom-speed run", ".", "BenchmarkClassroomTraceSize", "KiB", "< 1 024 KiB", 1, "KiB"},
+	// Issue 4: the race lab.
+	{"explore lost-update: find, shrink, re-run, save", ".", "BenchmarkExploreLostUpdate", "ms", "≤ 2 000 ms", 1, "ms"},
+	{"explore: schedules run per second (in-process)", "./sim", "BenchmarkExploreSchedules", "schedules/s", "", 1, "schedules/s"},
+	{"free mode with checks, % of without (median of 3)", ".", "BenchmarkCheckCost", "%-of-unchecked", "≥ 80 %", 1, "%"},
+	{"ring protocol, fast, 2+3, lock on", ".", "BenchmarkRingOrdersPerSecond", "orders/s", "≥ 1 000 000 orders/s", 1, "orders/s"},
+	{"stepped mode, in-process machine alone (ring, checks on)", "./sim", "BenchmarkLocalStepsRing", "steps/s", "", 1, "steps/s"},
 }
 
 func main() {
