@@ -24,8 +24,8 @@ func bigTrace(b *testing.B) string {
 		b.Fatal(err)
 	}
 	for {
-		time.Sleep(200 * time.Millisecond)
-		if p := r.Progress(); p.Steps > 600000 {
+		time.Sleep(20 * time.Millisecond)
+		if p := r.Progress(); p.Events > 1000000 {
 			break
 		}
 	}

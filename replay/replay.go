@@ -16,7 +16,7 @@ import (
 // bounded (a state holds the status of every order so far).
 const (
 	snapMin = 2048
-	snapMax = 200
+	snapMax = 100
 )
 
 // A Replay is a trace opened for stepping: the events, and states every

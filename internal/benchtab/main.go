@@ -67,6 +67,7 @@ func main() {
 		}
 		pkgs[f.pkg] = append(pkgs[f.pkg], "^"+strings.Split(f.bench, "/")[0]+"$")
 	}
+	failed := false
 	for _, pkg := range order {
 		pattern := strings.Join(unique(pkgs[pkg]), "|")
 		fmt.Fprintf(os.Stderr, "benchtab: go test -run '^$' -bench '%s' %s\n", pattern, pkg)
@@ -75,8 +76,9 @@ func main() {
 		cmd.Stdout = &out
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
+			// Report it and go on: the figures measured still go in the table.
 			fmt.Fprintf(os.Stderr, "benchtab: %s: %v\n%s", pkg, err, out.String())
-			os.Exit(1)
+			failed = true
 		}
 		parse(out.Bytes(), results)
 	}
@@ -92,6 +94,9 @@ func main() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.label, val, f.target)
 	}
 	tw.Flush()
+	if failed {
+		os.Exit(1)
+	}
 }
 
 // benchtime keeps the end-to-end runs (seconds each) and the big replay

@@ -507,6 +507,7 @@ type Progress struct {
 	InPrep    int
 	Cancelled int
 	Violation int
+	Events    uint64 // events recorded so far
 	Phase     sim.Phase
 }
 
@@ -515,7 +516,7 @@ func (r *Run) Progress() Progress {
 	r.segMu.RLock()
 	defer r.segMu.RUnlock()
 	t := sim.SumCounts(r.cfg, r.seg)
-	p := Progress{Elapsed: time.Duration(r.now()), Steps: r.seg.Steps(),
+	p := Progress{Elapsed: time.Duration(r.now()), Steps: r.seg.Steps(), Events: r.events.Load(),
 		Created: t.Created, Completed: t.Completed, Phase: sim.Phase(r.phase.Load())}
 	for i := r.cfg.Producers; i < r.cfg.Workers(); i++ {
 		if r.seg.Slot(i).Order() != 0 {
