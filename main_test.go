@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -81,6 +83,9 @@ func TestScripts(t *testing.T) {
 func comanda(t testing.TB, shmDir string, args ...string) *exec.Cmd {
 	t.Helper()
 	bin, err := exec.LookPath("comanda")
+	if _, bench := t.(*testing.B); bench {
+		bin, err = realBinary()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,4 +625,28 @@ func TestLockOffViolationsAppear(t *testing.T) {
 			t.Errorf("run %d: violations %v; want lost updates at least", i+1, s.Counts)
 		}
 	}
+}
+
+var (
+	buildOnce sync.Once
+	built     string
+	buildErr  error
+)
+
+// realBinary builds comanda itself (not the test binary, which is bigger
+// and instrumented under -race) for the benchmarks, once.
+func realBinary() (string, error) {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "comanda-bench-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		built = filepath.Join(dir, "comanda")
+		out, err := exec.Command("go", "build", "-o", built, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	return built, buildErr
 }
