@@ -109,6 +109,7 @@ const (
 	slWriting     = 212 // 1 while a paced write is half done
 	slDieHolding  = 216 // faults: die mid-write this many times more
 	slPendingN    = 220 // a producer's order being committed (0: none)
+	slParked      = 240 // 1: the worker waits for stepped-mode turns
 	slPrivLock    = 224 // lock_scope = "per-process": this worker's private locks (2 words)
 )
 
@@ -658,6 +659,19 @@ func (sl Slot) PendingN() int { return int(sl.load32(slPendingN)) }
 // SetPendingN publishes the order being committed.
 func (sl Slot) SetPendingN(n int) { sl.store32(slPendingN, uint32(n)) }
 
+// Parked reports whether the worker waits for stepped-mode turns (after a
+// run switched from free to stepped mode).
+func (sl Slot) Parked() bool { return sl.load32(slParked) != 0 }
+
+// SetParked publishes whether the worker waits for turns.
+func (sl Slot) SetParked(on bool) {
+	v := uint32(0)
+	if on {
+		v = 1
+	}
+	sl.store32(slParked, v)
+}
+
 // Reset clears everything a dead worker left in its slot but its identity
 // and its private counts, which its replacement inherits.
 func (sl Slot) Reset() {
@@ -671,4 +685,5 @@ func (sl Slot) Reset() {
 	sl.SetWaiting(0, 0)
 	sl.SetWriting(false)
 	sl.SetPendingN(0)
+	sl.SetParked(false)
 }

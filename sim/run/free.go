@@ -1,6 +1,7 @@
 package run
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -28,6 +29,14 @@ func (r *Run) freeLoop() {
 			r.killAll()
 			r.finish("killed", nil)
 			return
+		case reply := <-r.toStepped:
+			if err := r.switchToStepped(); err != nil {
+				reply <- err
+				continue
+			}
+			reply <- nil
+			r.steppedLoop()
+			return
 		case <-tick.C:
 			elapsed := time.Since(r.start)
 			if r.cfg.Duration > 0 && elapsed >= r.cfg.Duration {
@@ -48,6 +57,59 @@ func (r *Run) freeLoop() {
 			}
 		}
 	}
+}
+
+// SwitchToStepped turns a free run into a stepped one, paused: from the
+// next step boundary of each worker on, workers step only when told to
+// (StepOnce, Pick), and the virtual clock starts from the time the run has
+// been going. The person at the keyboard becomes the scheduler.
+func (r *Run) SwitchToStepped() error {
+	if r.cfg.Mode == sim.ModeStepped {
+		return nil
+	}
+	if r.opts.Driver == "inproc" {
+		return fmt.Errorf("switching to stepped mode needs the process driver")
+	}
+	reply := make(chan error, 1)
+	select {
+	case r.toStepped <- reply:
+	case <-r.doneCh:
+		return fmt.Errorf("the run is over")
+	}
+	return <-reply
+}
+
+// switchToStepped parks every worker at its next step boundary.
+func (r *Run) switchToStepped() error {
+	if r.phase.Load() != int32(sim.PhaseRunning) {
+		return fmt.Errorf("the run is stopping")
+	}
+	r.seg.SetClock(int64(time.Since(r.start)))
+	r.seg.SetFlag(shm.FlagStepped, true)
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		parked := true
+		for i := 0; i < r.cfg.Workers(); i++ {
+			if r.alive[i] && !r.seg.Slot(i).Parked() && sim.State(r.seg.Slot(i).State()) != sim.StateExited {
+				parked = false
+			}
+		}
+		if parked {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the workers did not stop within 3 s")
+		}
+		select {
+		case ex := <-r.drv.exits():
+			r.onExit(ex, false)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	r.cfg.Mode = sim.ModeStepped
+	r.opts.Paused = true
+	r.logf("switched to stepped mode at %s", time.Since(r.start).Round(time.Millisecond))
+	return nil
 }
 
 // checkEvery is how often free mode checks the invariants.

@@ -47,6 +47,11 @@ const (
 func (b *body) runFree() ending {
 	env := sim.Env{Seg: b.seg, PID: b.pid, Rec: b.rec}
 	for {
+		if b.seg.HasFlag(shm.FlagStepped) {
+			// The run switched to stepped mode: from now on this worker
+			// steps when the controller says.
+			return b.runStepped()
+		}
 		if end, more := b.stepOnce(&env); !more {
 			return end
 		}
@@ -98,9 +103,16 @@ func (b *body) stepOnce(env *sim.Env) (ending, bool) {
 func (b *body) runStepped() ending {
 	env := sim.Env{Seg: b.seg, PID: b.pid, Rec: b.rec}
 	sl := b.seg.Slot(b.slot)
+	if b.ring != nil && b.ring.hold {
+		b.ring.flush() // each step's events go out before the step is done
+		b.ring.hold = false
+	}
 	turn := sl.TurnWord()
 	last := atomic.LoadUint32(turn)
-	sl.SetState(uint32(sim.StateReady))
+	if sim.State(sl.State()) == sim.StateNew {
+		sl.SetState(uint32(sim.StateReady))
+	}
+	sl.SetParked(true)
 	for {
 		for atomic.LoadUint32(turn) == last {
 			select {
@@ -136,7 +148,7 @@ func (b *body) sleep(d time.Duration) bool {
 	end := time.Now().Add(d)
 	for {
 		left := time.Until(end)
-		if left <= 0 || sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit) {
+		if left <= 0 || sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit|shm.FlagStepped) {
 			return true
 		}
 		if left > exitPoll {
@@ -194,6 +206,9 @@ func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 		if b.stuck != nil && b.stuck() {
 			return false
 		}
+		if b.seg.HasFlag(shm.FlagStepped) && b.slot != shm.SystemSlot {
+			return true // the scheduler decides from now on
+		}
 		lock.Sleep(seen, lockPatience)
 	}
 	return true
@@ -220,7 +235,7 @@ func (b *body) waitWord(out sim.Outcome) bool {
 			return true
 		default:
 		}
-		if sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit) {
+		if sl.ExitRequested() || b.seg.HasFlag(shm.FlagExit|shm.FlagStepped) {
 			return true
 		}
 		if cond == nil {

@@ -103,6 +103,7 @@ type Run struct {
 	cycle      []int    // free mode: the circle of waits seen at the last check
 	cycleWords []uint64 // and the lock words then
 	cmds       chan command
+	toStepped  chan chan error
 	traceErr   error
 }
 
@@ -181,7 +182,7 @@ func Start(opts Options) (*Run, error) {
 		cfg.MaxSteps = 100000
 	}
 	r := &Run{opts: opts, cfg: &cfg, stopCh: make(chan struct{}), killCh: make(chan struct{}),
-		doneCh: make(chan struct{}), drainCh: make(chan struct{}), drainStop: make(chan struct{}), vcount: map[string]int{}, cmds: make(chan command),
+		doneCh: make(chan struct{}), drainCh: make(chan struct{}), drainStop: make(chan struct{}), vcount: map[string]int{}, cmds: make(chan command), toStepped: make(chan chan error),
 		cancelled: map[trace.OrderKey]bool{}, runID: shm.NewRunID()}
 	r.checker = sim.NewChecker(r.cfg)
 	if err := r.setup(); err != nil {
