@@ -64,7 +64,7 @@ func (r *Run) freeLoop() {
 // (StepOnce, Pick), and the virtual clock starts from the time the run has
 // been going. The person at the keyboard becomes the scheduler.
 func (r *Run) SwitchToStepped() error {
-	if r.cfg.Mode == sim.ModeStepped {
+	if r.stepped.Load() {
 		return nil
 	}
 	if r.opts.Driver == "inproc" {
@@ -107,6 +107,7 @@ func (r *Run) switchToStepped() error {
 		}
 	}
 	r.cfg.Mode = sim.ModeStepped
+	r.stepped.Store(true)
 	r.opts.Paused = true
 	r.logf("switched to stepped mode at %s", time.Since(r.start).Round(time.Millisecond))
 	return nil
@@ -135,7 +136,7 @@ func (r *Run) KillWorker(slot int) {
 	if slot < 0 || slot >= r.cfg.Workers() {
 		return
 	}
-	if r.cfg.Mode == sim.ModeStepped {
+	if r.stepped.Load() {
 		r.send(command{kind: cmdKill, slot: slot})
 		return
 	}

@@ -105,6 +105,7 @@ type Run struct {
 	cmds       chan command
 	toStepped  chan chan error
 	traceErr   error
+	stepped    atomic.Bool // stepped mode (a free run may switch to it)
 }
 
 // Violation is a broken invariant as the summary lists it.
@@ -235,6 +236,7 @@ func (r *Run) setup() error {
 	r.seg.SetFlag(shm.FlagLockOn, cfg.LockOn)
 	r.seg.SetFlag(shm.FlagTrace, cfg.Trace)
 	r.seg.SetFlag(shm.FlagStepped, cfg.Mode == sim.ModeStepped)
+	r.stepped.Store(cfg.Mode == sim.ModeStepped)
 	for i := 0; i < cfg.Workers(); i++ {
 		role, id := cfg.SlotRole(i)
 		r.seg.Slot(i).Init(role, id)
@@ -405,7 +407,7 @@ func (r *Run) record(kind trace.Kind, worker int, arg, arg2 int64, data []byte) 
 
 // now returns the run's time: virtual in stepped mode.
 func (r *Run) now() int64 {
-	if r.cfg.Mode == sim.ModeStepped {
+	if r.stepped.Load() {
 		return r.seg.Clock()
 	}
 	return int64(time.Since(r.start))
@@ -478,7 +480,7 @@ func (r *Run) PID(slot int) int { return int(r.pids[slot].Load()) }
 // ToggleLock switches the lock on or off while the run goes on (in stepped
 // mode, between two steps).
 func (r *Run) ToggleLock(on bool) {
-	if r.cfg.Mode == sim.ModeStepped {
+	if r.stepped.Load() {
 		r.send(command{kind: cmdLock, on: on})
 		return
 	}

@@ -27,11 +27,14 @@ func (r *Run) steppedLoop() {
 	r.machine = m
 	paused := r.opts.Paused || sched.Policy() == sim.PolicyManual
 	stopAsked := false
+	var held *command // a command that came in during the pause between two steps
 	for {
 		r.intervene(m)
 		// Between two steps: orders from outside.
 		var c *command
-		if paused && !stopAsked && m.Phase() == sim.PhaseRunning {
+		if held != nil {
+			c, held = held, nil
+		} else if paused && !stopAsked && m.Phase() == sim.PhaseRunning {
 			select {
 			case <-r.killCh:
 				r.killAll()
@@ -64,6 +67,10 @@ func (r *Run) steppedLoop() {
 			switch c.kind {
 			case cmdPause:
 				paused = c.on
+				c.reply <- nil
+				continue
+			case cmdDelay:
+				r.opts.StepDelay = c.delay
 				c.reply <- nil
 				continue
 			case cmdLock:
@@ -111,6 +118,8 @@ func (r *Run) steppedLoop() {
 			case <-time.After(r.opts.StepDelay):
 			case <-r.stopCh:
 			case <-r.killCh:
+			case cmd := <-r.cmds:
+				held = &cmd
 			}
 		}
 	}
@@ -236,6 +245,7 @@ type command struct {
 	kind  cmdKind
 	slot  int
 	on    bool
+	delay time.Duration
 	reply chan error
 }
 
@@ -247,11 +257,12 @@ const (
 	cmdPause                // pause (on) or go on stepping by itself
 	cmdLock                 // switch the lock
 	cmdKill                 // kill the worker in slot
+	cmdDelay                // set the pause between steps
 )
 
 // send hands a command to the stepped loop and waits for it to be done.
 func (r *Run) send(c command) error {
-	if r.cfg.Mode != sim.ModeStepped {
+	if !r.stepped.Load() {
 		return ErrNotStepped
 	}
 	c.reply = make(chan error, 1)
@@ -276,6 +287,16 @@ func (r *Run) StepOnce() error { return r.send(command{kind: cmdStep}) }
 // cannot.
 func (r *Run) Pick(slot int) error { return r.send(command{kind: cmdPick, slot: slot}) }
 
+// SetStepDelay sets the pause between two steps of a stepped run that
+// steps by itself (its speed).
+func (r *Run) SetStepDelay(d time.Duration) error {
+	return r.send(command{kind: cmdDelay, delay: d})
+}
+
 // SetPaused pauses a stepped run (it then steps on StepOnce and Pick only)
 // or lets it go on by itself.
 func (r *Run) SetPaused(on bool) error { return r.send(command{kind: cmdPause, on: on}) }
+
+// Stepped reports whether the run is in stepped mode (it started so, or a
+// free run switched).
+func (r *Run) Stepped() bool { return r.stepped.Load() }
