@@ -40,9 +40,13 @@ func (c *converter) problem(path, format string, args ...any) {
 		Msg: path + ": " + fmt.Sprintf(format, args...)})
 }
 
-// wrongType records a value of the wrong type.
-func (c *converter) wrongType(path, expected string, v any) {
-	c.problem(path, "expected %s, found %s", expected, describe(v))
+// wrongType records a value of the wrong type. A hint, when there is one,
+// says how to write what the author most likely meant.
+func (c *converter) wrongType(path, expected string, v any, hint string) {
+	if hint != "" {
+		hint = "; " + hint
+	}
+	c.problem(path, "expected %s, found %s%s", expected, describe(v), hint)
 }
 
 // remember notes where a value that was read sits, for Validate.
@@ -67,7 +71,11 @@ func (c *converter) table(m map[string]any, path, example string) (map[string]an
 	}
 	t, ok := v.(map[string]any)
 	if !ok {
-		c.wrongType(path, "a table, like "+example, v)
+		hint := ""
+		if _, list := v.([]any); list && strings.HasPrefix(example, "[") {
+			hint = "write " + example + " with one bracket"
+		}
+		c.wrongType(path, "a table, like "+example, v, hint)
 	}
 	return t, ok
 }
@@ -80,7 +88,7 @@ func (c *converter) str(m map[string]any, path string, dst *string) bool {
 	}
 	s, ok := v.(string)
 	if !ok {
-		c.wrongType(path, "a string", v)
+		c.wrongType(path, "a string", v, "")
 		return false
 	}
 	*dst = s
@@ -96,7 +104,7 @@ func (c *converter) integer(m map[string]any, path string, dst *int) bool {
 	}
 	n, ok := v.(int64)
 	if !ok {
-		c.wrongType(path, "an integer", v)
+		c.wrongType(path, "an integer", v, integerHint(path, v))
 		return false
 	}
 	if n < math.MinInt || n > math.MaxInt {
@@ -116,7 +124,7 @@ func (c *converter) boolean(m map[string]any, path string, dst *bool) bool {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		c.wrongType(path, "true or false", v)
+		c.wrongType(path, "true or false", v, booleanHint(path, v))
 		return false
 	}
 	*dst = b
@@ -132,7 +140,7 @@ func (c *converter) duration(m map[string]any, path string, dst *time.Duration) 
 	}
 	text, ok := v.(string)
 	if !ok {
-		c.wrongType(path, `a duration in quotes, like "90s"`, v)
+		c.wrongType(path, `a duration in quotes, like "90s"`, v, secondsHint(path, v))
 		return false
 	}
 	d, why := parseDuration(text)
@@ -154,7 +162,7 @@ func (c *converter) durationRange(m map[string]any, path string, dst *Range) boo
 	}
 	text, ok := v.(string)
 	if !ok {
-		c.wrongType(path, `a duration or a range in quotes, like "1s..4s"`, v)
+		c.wrongType(path, `a duration or a range in quotes, like "1s..4s"`, v, secondsHint(path, v))
 		return false
 	}
 	r, ok := parseRange(text)
@@ -177,7 +185,7 @@ func (c *converter) stringList(m map[string]any, path, example string, dst *[]st
 	}
 	list, ok := v.([]any)
 	if !ok {
-		c.wrongType(path, "a list of strings, like "+example, v)
+		c.wrongType(path, "a list of strings, like "+example, v, "")
 		return false
 	}
 	out := make([]string, 0, len(list))
@@ -186,7 +194,7 @@ func (c *converter) stringList(m map[string]any, path, example string, dst *[]st
 		elemPath := fmt.Sprintf("%s[%d]", path, i+1)
 		s, ok := elem.(string)
 		if !ok {
-			c.wrongType(elemPath, "a string", elem)
+			c.wrongType(elemPath, "a string", elem, "")
 			good = false
 			continue
 		}
@@ -254,7 +262,7 @@ func (c *converter) seed(doc map[string]any) {
 	}
 	n, ok := v.(int64)
 	if !ok {
-		c.wrongType("seed", "an integer", v)
+		c.wrongType("seed", "an integer", v, integerHint("seed", v))
 		return
 	}
 	if n < 0 {
@@ -321,14 +329,14 @@ func (c *converter) faults(doc map[string]any) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		c.wrongType("faults", "[[faults]] tables", v)
+		c.wrongType("faults", "[[faults]] tables", v, "")
 		return
 	}
 	for i, elem := range list {
 		path := fmt.Sprintf("faults[%d]", i+1)
 		m, ok := elem.(map[string]any)
 		if !ok {
-			c.wrongType(path, `a table, like { kill = "C1", when = "after", after = "2s" }`, elem)
+			c.wrongType(path, `a table, like { kill = "C1", when = "after", after = "2s" }`, elem, "")
 			continue
 		}
 		f := Fault{Count: defaultFaultCount, Pos: c.ps.headerPos(path)}
@@ -346,7 +354,7 @@ func (c *converter) expect(doc map[string]any) {
 	if !ok {
 		return
 	}
-	e := &Expect{Pos: map[string]Position{}}
+	e := &Expect{Pos: map[string]Position{}, At: c.ps.keyPos("expect")}
 	c.stringList(t, "expect.violations", `["lost-update"]`, &e.Violations)
 	e.Clean = c.optionalBool(t, "expect.clean")
 	e.Lost = c.optionalInt(t, "expect.lost")
@@ -354,6 +362,7 @@ func (c *converter) expect(doc map[string]any) {
 	e.CompletedAtLeast = c.optionalInt(t, "expect.completed_at_least")
 	e.Deadlock = c.optionalBool(t, "expect.deadlock")
 	e.WithinSteps = c.optionalInt(t, "expect.within_steps")
+	c.duration(t, "expect.run_for", &e.RunFor)
 	for name := range t {
 		if c.s.Given["expect."+name] {
 			e.Pos[name] = c.ps.keyPos("expect." + name)
@@ -378,6 +387,66 @@ func (c *converter) optionalBool(m map[string]any, path string) *bool {
 		return nil
 	}
 	return &b
+}
+
+// integerHint says how to write v as the integer it most likely means:
+// "40" or 40.0 for 40.
+func integerHint(path string, v any) string {
+	switch v := v.(type) {
+	case string:
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+			return fmt.Sprintf("write it without quotes: %s = %d", lastPart(path), n)
+		}
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return fmt.Sprintf("write it without a decimal point: %s = %d", lastPart(path), int64(v))
+		}
+	}
+	return ""
+}
+
+// booleanHint says how to write v as the boolean it most likely means:
+// "yes", "off", 1 or 0.
+func booleanHint(path string, v any) string {
+	word, quotes := "", false
+	switch v := v.(type) {
+	case string:
+		quotes = true
+		switch strings.ToLower(strings.TrimSpace(v)) {
+		case "true", "yes", "on":
+			word = "true"
+		case "false", "no", "off":
+			word = "false"
+		}
+	case int64:
+		switch v {
+		case 1:
+			word = "true"
+		case 0:
+			word = "false"
+		}
+	}
+	switch {
+	case word == "":
+		return ""
+	case quotes:
+		return fmt.Sprintf("write %s = %s, without quotes", lastPart(path), word)
+	}
+	return fmt.Sprintf("write %s = %s", lastPart(path), word)
+}
+
+// secondsHint says how to write a bare number as a duration: 60 as "60s".
+func secondsHint(path string, v any) string {
+	var text string
+	switch v := v.(type) {
+	case int64:
+		text = strconv.FormatInt(v, 10)
+	case float64:
+		text = strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return ""
+	}
+	return fmt.Sprintf(`write %s = "%ss" if you mean seconds`, lastPart(path), text)
 }
 
 // describe says what a decoded value is, for "found …" in messages.

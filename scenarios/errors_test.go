@@ -242,11 +242,11 @@ max_steps = 2.5
 `,
 			want: []string{
 				"scenario.toml:1:8: name: expected a string, found an integer (42)",
-				"scenario.toml:2:8: seed: expected an integer, found a string (\"42\")",
+				"scenario.toml:2:8: seed: expected an integer, found a string (\"42\"); write it without quotes: seed = 42",
 				"scenario.toml:3:12: capacity: expected an integer, found a string (\"fifty\")",
-				"scenario.toml:4:8: lock: expected true or false, found a string (\"yes\")",
-				"scenario.toml:5:8: fast: expected true or false, found an integer (1)",
-				"scenario.toml:6:12: duration: expected a duration in quotes, like \"90s\", found an integer (60)",
+				"scenario.toml:4:8: lock: expected true or false, found a string (\"yes\"); write lock = true, without quotes",
+				"scenario.toml:5:8: fast: expected true or false, found an integer (1); write fast = true",
+				"scenario.toml:6:12: duration: expected a duration in quotes, like \"90s\", found an integer (60); write duration = \"60s\" if you mean seconds",
 				"scenario.toml:7:13: max_steps: expected an integer, found a decimal number (2.5)",
 			},
 		},
@@ -393,7 +393,7 @@ prep = "30m..2h"
 think = 2
 `,
 			want: []string{
-				"scenario.toml:3:9: producers.think: expected a duration or a range in quotes, like \"1s..4s\", found an integer (2)",
+				"scenario.toml:3:9: producers.think: expected a duration or a range in quotes, like \"1s..4s\", found an integer (2); write think = \"2s\" if you mean seconds",
 			},
 		},
 		{
@@ -599,7 +599,7 @@ clean = "yes"
 `,
 			want: []string{
 				"scenario.toml:3:14: expect.violations: expected a list of strings, like [\"lost-update\"], found a string (\"lost-update\")",
-				"scenario.toml:4:9: expect.clean: expected true or false, found a string (\"yes\")",
+				"scenario.toml:4:9: expect.clean: expected true or false, found a string (\"yes\"); write clean = true, without quotes",
 			},
 		},
 		{

@@ -35,6 +35,8 @@ func FuzzParse(f *testing.F) {
 		"name = \"x\"\nmode = \"stepped\"\npolicy = \"script\"\nschedule = \"P1*1000 P2*x *3 C1,C2\"\n",
 		"name = \"x\"\ndescription.en.x = 1\nexpect.violations = [[1]]\n",
 		"Name = 1\n[Producers]\nCount = 2\n[[Faults]]\n",
+		"name = \"x\"\n[expect]\nrun_for = \"8s\"\n",
+		"name = \"x\"\nexpect = { run_for = 8, lost = \"1\", clean = \"no\" }\n",
 	} {
 		f.Add([]byte(src))
 	}
@@ -46,6 +48,11 @@ func FuzzParse(f *testing.F) {
 		if err == nil {
 			if errs := s.Validate(); errs != nil {
 				t.Fatalf("Validate() after a successful Parse:\n%v", errs)
+			}
+			for _, e := range s.Gradable() {
+				if e.File != "fuzz.toml" || e.Msg == "" {
+					t.Errorf("Gradable: %q does not name the file or has no message", e.Error())
+				}
 			}
 			return
 		}

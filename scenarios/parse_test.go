@@ -135,6 +135,7 @@ duplicated = 0
 completed_at_least = 10
 deadlock = true
 within_steps = 40
+run_for = "8s"
 `
 	got := mustParse(t, src)
 	want := &Scenario{
@@ -172,6 +173,7 @@ within_steps = 40
 			CompletedAtLeast: intPtr(10),
 			Deadlock:         boolPtr(true),
 			WithinSteps:      intPtr(40),
+			RunFor:           8 * time.Second,
 			Pos: map[string]Position{
 				"violations":         {Line: 43, Col: 1},
 				"clean":              {Line: 44, Col: 1},
@@ -180,7 +182,9 @@ within_steps = 40
 				"completed_at_least": {Line: 47, Col: 1},
 				"deadlock":           {Line: 48, Col: 1},
 				"within_steps":       {Line: 49, Col: 1},
+				"run_for":            {Line: 50, Col: 1},
 			},
+			At: Position{Line: 42, Col: 2},
 		},
 		File:   "scenario.toml",
 		Source: []byte(src),
@@ -197,7 +201,7 @@ within_steps = 40
 			"faults[2].kill": true, "faults[2].when": true, "faults[2].after": true,
 			"expect": true, "expect.violations": true, "expect.clean": true, "expect.lost": true,
 			"expect.duplicated": true, "expect.completed_at_least": true, "expect.deadlock": true,
-			"expect.within_steps": true,
+			"expect.within_steps": true, "expect.run_for": true,
 		},
 	}
 	if diff := cmp.Diff(want, got, ignoreFile); diff != "" {

@@ -80,9 +80,22 @@ type Expect struct {
 	CompletedAtLeast *int     // at least this many orders completed
 	WithinSteps      *int     // the first expected violation happens by this step
 	Deadlock         *bool    // whether the run ends in a deadlock
+	// RunFor is how long `comanda check` runs the scenario instead of its
+	// Duration (virtual time in stepped mode, as Duration is); 0 when the
+	// file does not say. `comanda run` ignores it, so that a live demo
+	// can last a minute and its check a few seconds.
+	RunFor time.Duration
 	// Pos is where each key given sits in the file, by TOML key name
 	// ("lost", "violations", …).
 	Pos map[string]Position
+	// At is where the block starts: the name in its [expect] line.
+	At Position
+}
+
+// IsEmpty reports whether the block tests nothing (run_for is not a test).
+func (e *Expect) IsEmpty() bool {
+	return len(e.Violations) == 0 && e.Clean == nil && e.Lost == nil && e.Duplicated == nil &&
+		e.CompletedAtLeast == nil && e.Deadlock == nil && e.WithinSteps == nil
 }
 
 // The choices for each key that takes one of a few words.

@@ -72,6 +72,7 @@ type rawExpect struct {
 	CompletedAtLeast any `toml:"completed_at_least"`
 	Deadlock         any `toml:"deadlock"`
 	WithinSteps      any `toml:"within_steps"`
+	RunFor           any `toml:"run_for"`
 }
 
 // tableSchema is the set of keys valid in one table of the format.

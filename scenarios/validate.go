@@ -29,6 +29,8 @@ const (
 	maxDrainTimeout = 10 * time.Minute
 	maxThink        = time.Hour
 	maxFaultAfter   = 24 * time.Hour
+	minRunFor       = time.Second
+	maxRunFor       = 10 * time.Minute
 )
 
 // Validate checks every value of the scenario and the rules between keys.
@@ -438,6 +440,9 @@ func (v *validator) expect() {
 		if c.n != nil {
 			v.atLeast(c.key, *c.n, 0)
 		}
+	}
+	if e.RunFor != 0 || v.s.Given["expect.run_for"] {
+		v.durationIn("expect.run_for", e.RunFor, minRunFor, maxRunFor)
 	}
 	if e.WithinSteps != nil {
 		v.atLeast("expect.within_steps", *e.WithinSteps, 1)

@@ -56,6 +56,7 @@ func (s *Scenario) values() map[string]any {
 		m["expect.completed_at_least"] = derefInt(e.CompletedAtLeast)
 		m["expect.within_steps"] = derefInt(e.WithinSteps)
 		m["expect.deadlock"] = derefBool(e.Deadlock)
+		m["expect.run_for"] = e.RunFor
 	}
 	return m
 }
