@@ -3,30 +3,39 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
+	"github.com/comanda/comanda/i18n"
 	"github.com/comanda/comanda/scenarios"
 	"github.com/spf13/cobra"
 )
 
 func newScenariosCmd(stdout io.Writer) *cobra.Command {
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "scenarios [show NAME]",
 		Short: "List the bundled scenarios, or print one to copy",
-		Args:  cobra.NoArgs,
+		Long: `List the bundled scenarios: each name, and the first line of its
+description in the chosen language. 'comanda scenarios show NAME' prints one
+file, ready to copy and edit; 'comanda check NAME' grades it.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			l, err := chooseLang(lang)
+			if err != nil {
+				return err
+			}
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			for _, name := range scenarios.Bundled() {
 				s, err := scenarios.LoadBundled(name)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\n", name, firstLine(s.Description.In(langFromEnv())))
+				fmt.Fprintf(tw, "%s\t%s\n", name, firstLine(s.Description.In(string(l))))
 			}
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().StringVar(&lang, "lang", "", "en or pt-BR (default: from LANG)")
 	show := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Print a bundled scenario file, ready to copy and edit",
@@ -55,15 +64,8 @@ func firstLine(s string) string {
 	return s
 }
 
-// langFromEnv returns the interface language from LANG ("pt-BR" or "en").
+// langFromEnv returns the interface language from the environment
+// (LC_ALL, LC_MESSAGES, LANG): "pt-BR" or "en".
 func langFromEnv() string {
-	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if l := os.Getenv(v); l != "" {
-			if len(l) >= 2 && l[:2] == "pt" {
-				return "pt-BR"
-			}
-			return "en"
-		}
-	}
-	return "en"
+	return string(i18n.FromEnv())
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/comanda/comanda/i18n"
 	"github.com/comanda/comanda/scenarios"
 )
 
@@ -19,11 +20,19 @@ type Outcome struct {
 }
 
 // Evaluate checks every key of an [expect] block against a summary, in the
-// order the keys appear in the DESIGN (violations first).
+// order the keys appear in the DESIGN (violations first). Expected and
+// Found are in English, for JSON and logs.
 func Evaluate(exp *scenarios.Expect, s *Summary) []Outcome {
+	return EvaluateIn(i18n.EN, exp, s)
+}
+
+// EvaluateIn is Evaluate with Expected and Found written in language l
+// (violation names and keys stay as the file writes them).
+func EvaluateIn(l i18n.Lang, exp *scenarios.Expect, s *Summary) []Outcome {
 	if exp == nil {
 		return nil
 	}
+	tr := func(key string, args ...any) string { return i18n.T(l, "check."+key, args...) }
 	pos := func(key string) scenarios.Position { return exp.Pos[key] }
 	var out []Outcome
 	counts := s.Counts
@@ -34,13 +43,13 @@ func Evaluate(exp *scenarios.Expect, s *Summary) []Outcome {
 		}
 		slices.Sort(ks)
 		if len(ks) == 0 {
-			return "none"
+			return tr("found.none")
 		}
 		return strings.Join(ks, ", ")
 	}
 	for _, v := range exp.Violations {
 		n := counts[v]
-		out = append(out, Outcome{Key: "violations", Expected: v + " happens", Pass: n > 0, Pos: pos("violations"),
+		out = append(out, Outcome{Key: "violations", Expected: tr("exp.happens", v), Pass: n > 0, Pos: pos("violations"),
 			Found: fmt.Sprintf("%s ×%d", v, n)})
 	}
 	if exp.Clean != nil {
@@ -48,28 +57,28 @@ func Evaluate(exp *scenarios.Expect, s *Summary) []Outcome {
 		for _, n := range counts {
 			total += n
 		}
-		want := "no violation"
+		want := tr("exp.clean")
 		if !*exp.Clean {
-			want = "some violation"
+			want = tr("exp.unclean")
 		}
 		out = append(out, Outcome{Key: "clean", Expected: want, Found: seenKinds(), Pass: (total == 0) == *exp.Clean, Pos: pos("clean")})
 	}
 	exact := func(key string, want *int, got int, what string) {
 		if want != nil {
-			out = append(out, Outcome{Key: key, Expected: fmt.Sprintf("%d %s", *want, what),
+			out = append(out, Outcome{Key: key, Expected: tr(what, *want),
 				Found: fmt.Sprintf("%d", got), Pass: got == *want, Pos: pos(key)})
 		}
 	}
-	exact("lost", exp.Lost, s.Orders.Lost, "lost")
-	exact("duplicated", exp.Duplicated, s.Orders.Duplicated, "duplicated")
+	exact("lost", exp.Lost, s.Orders.Lost, "exp.lost")
+	exact("duplicated", exp.Duplicated, s.Orders.Duplicated, "exp.dup")
 	if exp.CompletedAtLeast != nil {
-		out = append(out, Outcome{Key: "completed_at_least", Expected: fmt.Sprintf("at least %d completed", *exp.CompletedAtLeast),
+		out = append(out, Outcome{Key: "completed_at_least", Expected: tr("exp.completed", *exp.CompletedAtLeast),
 			Found: fmt.Sprintf("%d", s.Orders.Completed), Pass: s.Orders.Completed >= *exp.CompletedAtLeast, Pos: pos("completed_at_least")})
 	}
 	if exp.Deadlock != nil {
 		got := s.Stop == "deadlock" || counts["deadlock"] > 0
-		out = append(out, Outcome{Key: "deadlock", Expected: yesNo(*exp.Deadlock, "a deadlock", "no deadlock"),
-			Found: yesNo(got, "deadlock", "no deadlock"), Pass: got == *exp.Deadlock, Pos: pos("deadlock")})
+		out = append(out, Outcome{Key: "deadlock", Expected: yesNo(*exp.Deadlock, tr("exp.deadlock"), tr("found.no-deadlock")),
+			Found: yesNo(got, tr("found.deadlock"), tr("found.no-deadlock")), Pass: got == *exp.Deadlock, Pos: pos("deadlock")})
 	}
 	if exp.WithinSteps != nil {
 		first := uint64(0)
@@ -78,11 +87,11 @@ func Evaluate(exp *scenarios.Expect, s *Summary) []Outcome {
 				first = v.Step
 			}
 		}
-		found := "never"
+		found := tr("found.never")
 		if first > 0 {
-			found = fmt.Sprintf("step %d", first)
+			found = tr("found.step", first)
 		}
-		out = append(out, Outcome{Key: "within_steps", Expected: fmt.Sprintf("by step %d", *exp.WithinSteps),
+		out = append(out, Outcome{Key: "within_steps", Expected: tr("exp.within", *exp.WithinSteps),
 			Found: found, Pass: first > 0 && first <= uint64(*exp.WithinSteps), Pos: pos("within_steps")})
 	}
 	return out
