@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/comanda/comanda/scenarios"
 )
 
 // BenchmarkOrdersPerSecond runs the restaurant in fast mode, 2 waiters and
@@ -127,6 +129,20 @@ func BenchmarkExploreLostUpdate(b *testing.B) {
 			b.Fatalf("%v\n%s", err, out)
 		}
 		b.ReportMetric(time.Since(start).Seconds()*1000, "ms")
+		b.ReportMetric(0, "ns/op")
+	}
+}
+
+// BenchmarkCheckAllBundled times `comanda check` of every bundled scenario
+// together, from start to exit, with the real binary.
+func BenchmarkCheckAllBundled(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		out, err := comanda(b, b.TempDir(), append([]string{"check"}, scenarios.Bundled()...)...).CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s")
 		b.ReportMetric(0, "ns/op")
 	}
 }
