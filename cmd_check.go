@@ -283,12 +283,16 @@ func printResults(w io.Writer, l i18n.Lang, results []*checkResult) {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", o.Key, o.Expected, o.Found, passWord(l, o.Pass))
 		}
 		tw.Flush()
+		// The reasons, compiler-style, in the order of the file.
+		var reasons scenarios.ErrorList
 		for _, o := range res.shown {
-			if o.Pass {
-				continue
+			if !o.Pass {
+				reasons = append(reasons, &scenarios.Error{File: res.s.File, Line: o.Pos.Line, Col: o.Pos.Col,
+					Msg: i18n.T(l, "check.reason", "expect."+o.Key, o.Expected, o.Found)})
 			}
-			e := &scenarios.Error{File: res.s.File, Line: o.Pos.Line, Col: o.Pos.Col,
-				Msg: i18n.T(l, "check.reason", "expect."+o.Key, o.Expected, o.Found)}
+		}
+		reasons.Sort()
+		for _, e := range reasons {
 			fmt.Fprintln(w, "  "+e.Error())
 		}
 	}
