@@ -68,7 +68,7 @@ var en = map[string]string{
 	"check.starting":          "checking %d scenario(s); the longest lasts about %s",
 	"check.not-run":           "not run: another file cannot be checked",
 	"check.interrupted":       "interrupted before the end of the run",
-	"check.stop.stopped":      "the timer (a graceful stop)",
+	"check.stop.stopped":      "a graceful stop (the timer, or Ctrl-C)",
 	"check.stop.max":          "max_steps",
 	"check.stop.script":       "the end of the schedule",
 	"check.stop.deadlock":     "a deadlock",

@@ -66,7 +66,7 @@ var ptBR = map[string]string{
 	"check.starting":          "verificando %d cenário(s); o mais longo dura cerca de %s",
 	"check.not-run":           "não executado: outro arquivo não pode ser verificado",
 	"check.interrupted":       "interrompido antes do fim da execução",
-	"check.stop.stopped":      "temporizador (encerramento gracioso)",
+	"check.stop.stopped":      "encerramento gracioso (temporizador ou Ctrl-C)",
 	"check.stop.max":          "max_steps",
 	"check.stop.script":       "roteiro (schedule) esgotado",
 	"check.stop.deadlock":     "deadlock",
