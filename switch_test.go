@@ -2,12 +2,15 @@ package main
 
 import (
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
-	runner "github.com/comanda/comanda/sim/run"
+	"github.com/comanda/comanda/replay"
 	"github.com/comanda/comanda/scenarios"
 	"github.com/comanda/comanda/shm"
+	runner "github.com/comanda/comanda/sim/run"
+	"github.com/google/go-cmp/cmp"
 )
 
 // A free run of real processes switches to stepped mode in the middle: the
@@ -79,5 +82,74 @@ func TestSwitchFreeRunToStepped(t *testing.T) {
 	checkClean(t, sum, 5)
 	if left := shm.Segments(dir); len(left) > 0 {
 		t.Errorf("segment files left behind: %v", left)
+	}
+}
+
+// "Take over from here": a stepped trace replayed with real processes up to
+// one of its steps, then paused for a person. Up to there the new run's
+// events are the recorded ones; from there it steps when told.
+func TestTakeOverFromAStep(t *testing.T) {
+	bin, err := exec.LookPath("comanda")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Setenv("COMANDA_SHM_DIR", dir)
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	rec := filepath.Join(dir, "rec.trace")
+	cmd := comanda(t, dir, "run", "torn-write", "--headless", "--trace", rec)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	rep, err := replay.Open(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := rep.StepEnd(12)
+	opts, err := runner.TakeOver(rep, n, bin, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := filepath.Join(dir, "took.trace")
+	opts.TracePath = took
+	r, err := runner.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Kill()
+	deadline := time.Now().Add(10 * time.Second)
+	for !r.TookOver() {
+		if time.Now().After(deadline) {
+			t.Fatal("the run did not reach the step to take over from")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := r.Progress().Steps; got != 12 {
+		t.Fatalf("took over at step %d, want 12", got)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := r.Progress().Steps; got != 12 {
+		t.Fatalf("the run went on by itself to step %d", got)
+	}
+	for i := 0; i < 5; i++ {
+		if err := r.StepOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Stop()
+	r.Wait()
+	again, err := replay.Open(took)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Steps() < 17 {
+		t.Errorf("the taken-over run has %d steps, want at least 17", again.Steps())
+	}
+	want, got := rep.Lines(true)[:n], again.Lines(true)
+	if len(got) < n {
+		t.Fatalf("the taken-over run has %d events, want at least %d", len(got), n)
+	}
+	if d := cmp.Diff(want, got[:n]); d != "" {
+		t.Errorf("up to step 12 the runs differ (-recorded +taken over):\n%s", d)
 	}
 }

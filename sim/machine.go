@@ -215,6 +215,11 @@ func (m *Machine) step(want int) bool {
 		if len(r.Ready)+len(r.Sleeping) == 0 {
 			// Nobody can run: the system worker may, else it is a deadlock,
 			// or the end.
+			if m.Sys.Busy() && m.sysState() == StateSleeping {
+				// The controller's own worker waits to try again (a torn
+				// region it could not read): time moves on to then.
+				m.Seg.SetClock(m.Seg.Slot(shm.SystemSlot).WakeAt())
+			}
 			if m.Sys.Busy() && m.sysState() == StateReady {
 				m.runSystem()
 				return m.after(shm.SystemSlot)

@@ -113,8 +113,9 @@ type Scheduler struct {
 	policy Policy
 	rng    *rand.Rand
 	last   int
-	script []int // slots, from the schedule
-	pos    int   // next token of the script
+	script []int  // slots, from the schedule
+	pos    int    // next token of the script
+	then   Policy // when the script runs out: go on with this policy ("" ends the run)
 }
 
 // ScheduleError reports a schedule that names a worker that does not exist
@@ -210,5 +211,17 @@ func (s *Scheduler) Pick(ready []int) int {
 func (s *Scheduler) Took(slot int) {
 	if s.policy == PolicyScript && slot != shm.SystemSlot {
 		s.pos++
+		if s.pos >= len(s.script) && s.then != "" {
+			s.policy, s.then = s.then, ""
+		}
+	}
+}
+
+// Then makes a script schedule go on with policy p when it runs out,
+// instead of ending the run: a recorded run is replayed up to a step, and
+// from there it goes on live ("take over from here").
+func (s *Scheduler) Then(p Policy) {
+	if s.policy == PolicyScript {
+		s.then = p
 	}
 }

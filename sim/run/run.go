@@ -33,6 +33,10 @@ type Options struct {
 	Paused        bool
 	StepDelay     time.Duration
 	Interventions []Intervention
+	// ThenPolicy, with a script schedule, goes on with this policy once the
+	// script has run out, paused, instead of ending the run: the script
+	// replays a recorded run up to a step, and a person takes over there.
+	ThenPolicy sim.Policy
 
 	// NoChecks turns off free mode's invariant checks (stats-drift,
 	// order-lost, deadlock), to measure what they cost. The workers' own
@@ -106,6 +110,7 @@ type Run struct {
 	toStepped  chan chan error
 	traceErr   error
 	stepped    atomic.Bool // stepped mode (a free run may switch to it)
+	tookOver   atomic.Bool // a ThenPolicy run has replayed its script
 }
 
 // Violation is a broken invariant as the summary lists it.

@@ -23,6 +23,10 @@ func (r *Run) steppedLoop() {
 		r.finish(sim.StopError, err)
 		return
 	}
+	takeOver := r.opts.ThenPolicy != "" && sched.Policy() == sim.PolicyScript
+	if takeOver {
+		sched.Then(r.opts.ThenPolicy)
+	}
 	m := sim.NewMachine(r.cfg, r.seg, sched, r.drv, r.ctl, r.sysPID)
 	r.machine = m
 	paused := r.opts.Paused || sched.Policy() == sim.PolicyManual
@@ -112,6 +116,11 @@ func (r *Run) steppedLoop() {
 		}
 		if !more {
 			break
+		}
+		if takeOver && sched.Policy() != sim.PolicyScript {
+			takeOver, paused = false, true // the replayed part is over: a person takes over
+			r.tookOver.Store(true)
+			r.logf("step %d: the replayed part is over; you take over", m.Steps())
 		}
 		if !paused && r.opts.StepDelay > 0 && m.Phase() == sim.PhaseRunning {
 			select {
@@ -296,6 +305,10 @@ func (r *Run) SetStepDelay(d time.Duration) error {
 // SetPaused pauses a stepped run (it then steps on StepOnce and Pick only)
 // or lets it go on by itself.
 func (r *Run) SetPaused(on bool) error { return r.send(command{kind: cmdPause, on: on}) }
+
+// TookOver reports whether a run with a ThenPolicy has replayed its script
+// and waits for the person at the keyboard.
+func (r *Run) TookOver() bool { return r.tookOver.Load() }
 
 // Stepped reports whether the run is in stepped mode (it started so, or a
 // free run switched).

@@ -121,3 +121,36 @@ func Interventions(rep *replay.Replay) []Intervention {
 	}
 	return out
 }
+
+// TakeOver returns the options of a run that replays a stepped trace up to
+// its n-th event (the recorded schedule, stops, lock switches and kills up
+// to there), and from there goes on live, paused, for a person to step and
+// pick ("take over from here"). Its steps up to there are the recorded ones.
+func TakeOver(rep *replay.Replay, n int, exe, version string) (Options, error) {
+	cfg := *rep.Config()
+	if cfg.Mode != sim.ModeStepped {
+		return Options{}, ErrFreeTrace
+	}
+	n = max(0, min(n, rep.Len()))
+	var sched []string
+	for _, e := range rep.Events()[:n] {
+		if e.Kind == trace.StepGranted && e.Worker != trace.System {
+			sched = append(sched, cfg.WorkerName(int(e.Worker)))
+		}
+	}
+	upTo := rep.StepOf(n)
+	var ivs []Intervention
+	for _, iv := range Interventions(rep) {
+		if iv.AfterStep < upTo || (iv.AfterStep == upTo && iv.Kind != "stop") {
+			ivs = append(ivs, iv)
+		}
+	}
+	then := sim.PolicyRandom // what space does from there on; 1–9 pick
+	cfg.MaxSteps = 0         // Start's default limit, well past any recording
+	opts := Options{Config: cfg, ScenarioSrc: []byte(rep.Header().ScenarioSrc), Driver: "process",
+		Exe: exe, Version: version, Interventions: ivs, Policy: then, Paused: true}
+	if len(sched) > 0 {
+		opts.Policy, opts.Schedule, opts.ThenPolicy, opts.Paused = sim.PolicyScript, sched, then, false
+	}
+	return opts, nil
+}
