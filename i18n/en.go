@@ -41,6 +41,27 @@ var en = map[string]string{
 	"ev.step":               "step %d: %s's turn",
 	"ev.system":             "the controller",
 
+	// Lessons (package lessons, comanda lesson, the lesson screen).
+	"lesson.title":       "Lessons",
+	"lesson.list.done":   "done",
+	"lesson.list.page":   "page %d of %d",
+	"lesson.page":        "Page %d of %d",
+	"lesson.question":    "Question",
+	"lesson.answer":      "Answer",
+	"lesson.show-answer": "Show answer",
+	"lesson.next":        "next page",
+	"lesson.back":        "previous page",
+	"lesson.waiting":     "waiting for you: %s",
+	"lesson.next-page":   "Press Enter for the next page.",
+	"lesson.other":       "This page waits for something else. %s",
+	"lesson.refused":     "The run refused: %s",
+	"lesson.over":        "The run is over.",
+	"lesson.free":        "The lesson is over: the run is yours now. Try anything.",
+	"lesson.finished":    "Lesson %d finished.",
+	"lesson.resume":      "Resuming at page %d of %d.",
+	"lesson.scenario":    "scenario: %s",
+	"lesson.unknown":     "no lesson %q; the lessons are:",
+
 	// comanda diff.
 	"diff.same":    "The two traces are the same run: %d events agree.",
 	"diff.agree":   "The two runs agree for %d steps (%d events).",

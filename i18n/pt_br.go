@@ -40,6 +40,28 @@ var ptBR = map[string]string{
 	"ev.step":               "passo %d: vez de %s",
 	"ev.system":             "o controlador",
 
+	// Lições (pacote lessons, comanda lesson, a tela de lição).
+	"lesson.title":       "Lições",
+	"lesson.list.done":   "concluída",
+	"lesson.list.page":   "página %d de %d",
+	"lesson.page":        "Página %d de %d",
+	"lesson.question":    "Pergunta",
+	"lesson.answer":      "Resposta",
+	"lesson.show-answer": "Mostrar resposta",
+	"lesson.next":        "próxima página",
+	"lesson.back":        "página anterior",
+	"lesson.waiting":     "esperando por você: %s",
+	"lesson.next-page":   "Tecle Enter para ir à próxima página.",
+	"lesson.other":       "Esta página espera outra coisa. %s",
+	"lesson.refused":     "A execução recusou: %s",
+	"lesson.over":        "A execução terminou.",
+	"lesson.free":        "A lição acabou: agora a execução é sua. Experimente à vontade.",
+	"lesson.finished":    "Lição %d concluída.",
+	"lesson.resume":      "Continuando na página %d de %d.",
+	"lesson.scenario":    "cenário: %s",
+	"lesson.unknown":     "não há lição %q; as lições são:",
+
+	// comanda diff.
 	"diff.same":    "Os dois traços são a mesma execução: %d eventos iguais.",
 	"diff.agree":   "As duas execuções concordam por %d passos (%d eventos).",
 	"diff.part":    "Elas se separam no passo %d:",
