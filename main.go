@@ -77,7 +77,7 @@ and a lock guards the segment. Switch the lock off to watch updates get lost.`,
 	}
 	root.AddCommand(newRunCmd(stdout, stderr), newWorkerCmd(stderr), newScenariosCmd(stdout),
 		newReplayCmd(stdout, stderr), newExportCmd(stdout, stderr), newDiffCmd(stdout, stderr),
-		newExploreCmd(stdout, stderr), newCheckCmd(stdout, stderr),
+		newExploreCmd(stdout, stderr), newCheckCmd(stdout, stderr), newLessonCmd(stdout, stderr),
 		newVersionCmd(stdout))
 	return root
 }
