@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -68,6 +69,17 @@ func TestEmbeddedLessons(t *testing.T) {
 				}
 			}
 		}
+		// Only the markup the screen renders: **bold**, `code`, "- " lists.
+		for _, lang := range i18n.Langs {
+			tf := l.textOf(lang)
+			for i, pg := range tf.pages {
+				for _, part := range append([]string{pg.text}, mapValues(pg.blocks)...) {
+					if m := unsupported.FindString(part); m != "" {
+						t.Errorf("%s page %d: %q: the screen renders **bold**, `code` and \"- \" lists only", tf.file, i+1, m)
+					}
+				}
+			}
+		}
 		// Different languages, different words: a page copied untranslated
 		// is a page missing.
 		for i := 0; i < l.Pages(); i++ {
@@ -76,6 +88,18 @@ func TestEmbeddedLessons(t *testing.T) {
 			}
 		}
 	}
+}
+
+// unsupported finds markup the lesson screen does not render: *italics*,
+// _italics_, [links](…), images.
+var unsupported = regexp.MustCompile(`(^|[^*\w])\*[^*\s][^*\n]*\*($|[^*])|(^|\s)_[^_\s]+_|\]\(|!\[`)
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 func TestFind(t *testing.T) {
