@@ -19,10 +19,12 @@ func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 	var at int64
 	var asJSON, info, verify bool
 	var driver string
+	var ui uiFlags
 	cmd := &cobra.Command{
 		Use:   "replay TRACE",
 		Short: "Step through a recorded run (or print a moment of it, or re-execute it)",
-		Long: `Open a trace and step through the run it recorded.
+		Long: `Open a trace and step through the run it recorded, in the terminal UI:
+←/→ steps, g jumps, v finds the next violation, t takes over from the step shown.
 
   --at N --json     print the state after step N as JSON
   --info --json     print what the trace holds: scenario, seed, mode, events,
@@ -43,8 +45,10 @@ func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 					return badInput(fmt.Errorf("--at %d: expected a step number, 0 or more", at))
 				}
 				return printJSON(stdout, stateJSON(rep, rep.AtStep(uint64(at)), uint64(at)), asJSON)
-			default:
+			case info || asJSON:
 				return printJSON(stdout, infoJSON(rep, args[0]), asJSON)
+			default:
+				return uiReplay(ui, rep, args[0], stderr)
 			}
 		},
 	}
@@ -54,6 +58,7 @@ func newReplayCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.BoolVar(&info, "info", false, "print what the trace holds")
 	fl.BoolVar(&verify, "verify", false, "re-execute a stepped run and compare every event")
 	fl.StringVar(&driver, "driver", "process", "with --verify: process (real processes) or inproc")
+	addUIFlags(cmd, &ui)
 	return cmd
 }
 

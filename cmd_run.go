@@ -28,6 +28,7 @@ type runFlags struct {
 	driver, trace                string
 	maxSteps                     int
 	noChecks                     bool
+	ui                           uiFlags
 }
 
 func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -61,6 +62,7 @@ of a scenario file. Flags override what the scenario says.`,
 	fl.StringVar(&f.trace, "trace", "", "record the run's trace in this file")
 	fl.BoolVar(&f.noChecks, "no-checks", false, "free mode: no invariant checks by the controller (to measure their cost)")
 	fl.MarkHidden("no-checks")
+	addUIFlags(cmd, &f.ui)
 	return cmd
 }
 
@@ -134,11 +136,22 @@ func loadScenario(cmd *cobra.Command, args []string, f runFlags) (*scenarios.Sce
 	return s, nil
 }
 
-// runScenario runs a scenario headless (the terminal UI comes later).
+// runScenario runs a scenario: in the terminal UI, or headless.
 func runScenario(cmd *cobra.Command, args []string, f runFlags, stdout, stderr io.Writer) error {
+	if f.json && !f.headless {
+		return badInput(errors.New("--json goes with --headless (the summary is printed at the end of a run without the screen)"))
+	}
 	s, err := loadScenario(cmd, args, f)
 	if err != nil {
 		return err
+	}
+	if !f.headless {
+		if f.trace != "" {
+			if err := checkWritable(f.trace); err != nil {
+				return badInput(err)
+			}
+		}
+		return uiLive(f.ui, s, f.trace, stderr)
 	}
 	opts := runner.FromScenario(s)
 	opts.TracePath = f.trace

@@ -63,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	var ui uiFlags
 	root := &cobra.Command{
 		Use:   "comanda",
 		Short: "A restaurant on shared memory: processes, locks and races you can see",
@@ -72,9 +73,10 @@ and a lock guards the segment. Switch the lock off to watch updates get lost.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runScenario(cmd, nil, runFlags{headless: true}, stdout, stderr)
+			return uiHome(ui, stderr)
 		},
 	}
+	addUIFlags(root, &ui)
 	root.AddCommand(newRunCmd(stdout, stderr), newWorkerCmd(stderr), newScenariosCmd(stdout),
 		newReplayCmd(stdout, stderr), newExportCmd(stdout, stderr), newDiffCmd(stdout, stderr),
 		newExploreCmd(stdout, stderr), newCheckCmd(stdout, stderr), newLessonCmd(stdout, stderr),

@@ -122,10 +122,14 @@ type State struct {
 	Last    *Write // the last write, nil before the first
 	Ended   bool   // the run-ended event was applied
 	Summary []byte // its summary JSON
+	Tally   [6]int // orders by true status (index: OrderStatus; OrderNone unused)
 
 	orders [][]uint8 // true status per producer, per order number (index n-1)
 	cfg    *sim.Config
 }
+
+// Clone returns a deep copy of s.
+func (s *State) Clone() *State { return s.clone() }
 
 // clone returns a deep copy of s.
 func (s *State) clone() *State {
@@ -201,7 +205,13 @@ func (s *State) setOrder(k trace.OrderKey, st OrderStatus) {
 	for len(s.orders[p]) <= n {
 		s.orders[p] = append(s.orders[p], uint8(OrderNone))
 	}
+	if old := s.orders[p][n]; old != uint8(OrderNone) && int(old) < len(s.Tally) {
+		s.Tally[old]--
+	}
 	s.orders[p][n] = uint8(st)
+	if st != OrderNone && int(st) < len(s.Tally) {
+		s.Tally[st]++
+	}
 }
 
 // worker returns the worker of slot w, or nil (the controller, or a slot
@@ -247,7 +257,11 @@ func (s *State) apply(i int, e *trace.Event) {
 	}
 	switch e.Kind {
 	case trace.WorkerStarted:
-		if w != nil {
+		if w != nil && w.Activity != ActNotStarted && w.Activity != ActExited {
+			// The worker's first events came before the controller's note
+			// that it started (it starts as soon as it is spawned).
+			w.PID, w.Incarnation = int(e.Arg), int(e.Arg2)
+		} else if w != nil {
 			*w = Worker{Slot: w.Slot, Name: w.Name, Role: w.Role, PID: int(e.Arg), Incarnation: int(e.Arg2),
 				Activity: ActRunning, WaitsFor: -1, Steps: w.Steps, Created: w.Created, Taken: w.Taken,
 				Completed: w.Completed, Acquired: w.Acquired, Contended: w.Contended, WaitTotal: w.WaitTotal, WaitMax: w.WaitMax}

@@ -1,0 +1,267 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/comanda/comanda/lessons"
+	"github.com/comanda/comanda/lessons/play"
+	"github.com/comanda/comanda/scenarios"
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+)
+
+// lessonScreen is a lesson: its pages on the left, the panels of its
+// run beside them. The student's keys go to the lesson first: a page that
+// waits for an action ("make C2 take the next step — press 2") lets that
+// action through and reacts to it; the run stays on the path the text
+// describes.
+type lessonScreen struct {
+	a      *app
+	l      *liveScreen // the run's panels, and its driving
+	les    *lessons.Lesson
+	sess   *lessons.Session
+	player *play.Player
+	text   *tview.TextView
+	prog   *lessons.Progress
+	busy   bool   // an action is being carried out
+	note   string // a reaction, or why a key was refused
+}
+
+// openLesson opens lesson les over the current screen.
+func (a *app) openLesson(les *lessons.Lesson) error {
+	s, err := a.lessonScreen(les)
+	if err != nil {
+		return err
+	}
+	a.push(s)
+	return nil
+}
+
+// lessonScreen starts lesson les where the student left it: its run starts
+// paused, and the pages before are played again to bring it there.
+func (a *app) lessonScreen(les *lessons.Lesson) (*lessonScreen, error) {
+	sc, err := scenarios.LoadBundled(les.Scenario())
+	if err != nil {
+		return nil, err
+	}
+	prog, err := lessons.LoadProgress()
+	if err != nil {
+		prog = &lessons.Progress{}
+	}
+	start := prog.Resume(les)
+	s := &lessonScreen{a: a, les: les, prog: prog, sess: lessons.NewSession(les, a.o.Lang, start)}
+	l := newLiveScreen(a, sc)
+	l.on = onLesson
+	l.lay = newLayout(l.p, onLesson)
+	s.l = l
+	s.text = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+	s.text.SetBorder(true).SetTitleAlign(tview.AlignLeft)
+	l.lay.side = s.text
+
+	o := play.Options{Driver: a.o.Driver, Version: a.o.Version, Exe: a.o.Exe, Log: l.logf, Keep: l.keep, Timeline: 200}
+	if a.o.RunsDir != "" && os.MkdirAll(a.o.RunsDir, 0o755) == nil {
+		o.TracePath = filepath.Join(a.o.RunsDir, time.Now().Format("20060102-150405")+"-lesson-"+les.Slug+".trace")
+	}
+	p, err := play.Start(les, o)
+	if err != nil {
+		return nil, err
+	}
+	s.player = p
+	l.fold = p.Live()
+	l.attach(p.Run(), o.TracePath, true)
+	if start > 0 {
+		s.busy = true
+		s.note = a.tr("ui.lesson.catchup", start+1)
+		l.cmds <- func() {
+			err := s.sess.CatchUp(p.Do)
+			a.post(func() {
+				s.busy, s.note = false, ""
+				if err != nil {
+					s.note = err.Error()
+				}
+				s.update()
+			})
+		}
+	}
+	s.update()
+	return s, nil
+}
+
+func (s *lessonScreen) kind() screenKind                { return onLesson }
+func (s *lessonScreen) root() tview.Primitive           { return s.l.lay }
+func (s *lessonScreen) live() bool                      { return false }
+func (s *lessonScreen) capture(ev *tcell.EventKey) bool { return false }
+
+// tick redraws the run, and lets the lesson see what it did by itself (a
+// graceful stop goes on after its key).
+func (s *lessonScreen) tick() {
+	s.l.tick()
+	if s.busy {
+		return
+	}
+	st, vs := s.player.State()
+	if r, ok := s.sess.Observe(st, vs); ok {
+		s.note = r
+		s.save()
+		s.update()
+	}
+}
+
+// close stops the lesson's run and keeps the progress.
+func (s *lessonScreen) close() {
+	s.save()
+	s.l.close()
+}
+
+// save keeps where the student is.
+func (s *lessonScreen) save() {
+	s.prog.Note(s.sess)
+	s.prog.Save()
+}
+
+// do carries out an action of the key table, through the lesson.
+func (s *lessonScreen) do(act action, r rune) {
+	page := s.sess.Page()
+	switch act {
+	case actPageNext:
+		s.act(lessons.Action{Kind: lessons.ActNext})
+	case actStep:
+		if !page.Waiting && !page.Last {
+			s.act(lessons.Action{Kind: lessons.ActNext}) // space turns a page that waits for nothing
+			return
+		}
+		s.act(lessons.Action{Kind: lessons.ActStep})
+	case actPick:
+		slot := int(r - '1')
+		if slot >= s.l.cfg.Workers() {
+			s.l.say(false, "ui.msg.noworker", slot+1)
+			return
+		}
+		s.l.selected = slot
+		s.act(lessons.Action{Kind: lessons.ActPick, Worker: s.l.cfg.WorkerName(slot)})
+	case actLock:
+		kind := lessons.ActLockOff
+		if !s.l.frame.st.LockOn {
+			kind = lessons.ActLockOn
+		}
+		s.act(lessons.Action{Kind: kind})
+	case actKill:
+		s.act(lessons.Action{Kind: lessons.ActKill, Worker: s.l.cfg.WorkerName(max(s.l.selected, 0))})
+	case actStart:
+		s.act(lessons.Action{Kind: lessons.ActStop})
+	case actPageBack:
+		s.sess.Back()
+		s.note = ""
+		s.update()
+	case actAnswer:
+		s.sess.RevealAnswer()
+		s.update()
+	default:
+		s.l.do(act, r)
+		if act == actTheme {
+			s.update()
+		}
+	}
+}
+
+// act carries a student's action out, if the page allows it, and lets
+// the lesson react.
+func (s *lessonScreen) act(a lessons.Action) {
+	if s.busy {
+		s.l.say(false, "ui.msg.busy")
+		return
+	}
+	if ok, why := s.sess.Allow(a); !ok {
+		s.note = why
+		s.update()
+		return
+	}
+	if a.Kind == lessons.ActNext {
+		r, _ := s.sess.Did(a, nil, nil)
+		s.note = r
+		s.save()
+		s.update()
+		return
+	}
+	if a.Kind == lessons.ActStep || a.Kind == lessons.ActPick {
+		s.l.snapshotBefore()
+	}
+	s.busy = true
+	s.l.cmds <- func() {
+		st, vs, err := s.player.Do(a)
+		s.a.post(func() {
+			s.busy = false
+			if st == nil {
+				st, vs = s.player.State()
+			}
+			r, _ := s.sess.Did(a, st, vs)
+			s.note = r
+			if err != nil && r == "" {
+				s.note = err.Error()
+			}
+			if err == nil && (a.Kind == lessons.ActStep || a.Kind == lessons.ActPick) {
+				s.l.stepDone(nil, lessonAction{})
+			} else {
+				s.l.before = nil
+			}
+			s.save()
+			s.update()
+		})
+	}
+}
+
+// update shows the page, and the panels it asks for.
+func (s *lessonScreen) update() {
+	t := s.a.theme
+	p := s.sess.Page()
+	s.l.lay.show(p.Panels)
+	s.text.SetTitle(" " + s.a.tr("ui.lesson.title", s.les.Number, p.Title) + " ")
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s%s[-]\n\n", tag(t.Dim), s.a.tr("ui.lesson.page", p.Index+1, p.Count))
+	b.WriteString(markup(p.Text, t))
+	if p.Waiting && p.Hint != "" {
+		fmt.Fprintf(&b, "\n\n%s▶ %s[-]", tag(t.Accent), markup(p.Hint, t))
+	}
+	if s.note != "" {
+		fmt.Fprintf(&b, "\n\n%s%s[-]", tag(t.Title), markup(s.note, t))
+	}
+	if p.Last {
+		if p.Question != "" {
+			fmt.Fprintf(&b, "\n\n%s[::b]%s[::-][-]\n%s", tag(t.Accent), s.a.tr("ui.lesson.question"), markup(p.Question, t))
+		}
+		if p.Revealed {
+			fmt.Fprintf(&b, "\n\n%s[::b]%s[::-][-]\n%s", tag(t.Accent), s.a.tr("ui.lesson.answer"), markup(p.Answer, t))
+		} else if p.Answer != "" {
+			fmt.Fprintf(&b, "\n\n%s%s[-]", tag(t.Dim), s.a.tr("ui.lesson.reveal"))
+		}
+	}
+	fmt.Fprintf(&b, "\n\n%s%s[-]", tag(t.Dim), s.a.tr("ui.lesson.keys"))
+	s.text.SetText(b.String())
+	s.text.ScrollToBeginning()
+	s.l.redraw()
+}
+
+var (
+	boldRe = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	codeRe = regexp.MustCompile("`([^`]+)`")
+)
+
+// markup turns a page's light markdown (**bold**, `code`, "- " lists) into
+// tview's colour tags.
+func markup(text string, t *Theme) string {
+	text = tview.Escape(text)
+	text = boldRe.ReplaceAllString(text, "[::b]$1[::-]")
+	text = codeRe.ReplaceAllString(text, tag(t.Accent)+"$1[-]")
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "- ") {
+			lines[i] = " • " + line[2:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
