@@ -38,7 +38,8 @@ func (r *Run) steppedLoop() {
 		var c *command
 		if held != nil {
 			c, held = held, nil
-		} else if paused && !stopAsked && m.Phase() == sim.PhaseRunning {
+		} else if paused && !stopAsked && m.Phase() == sim.PhaseRunning && !sched.ScriptDone() {
+			// (A finished script needs no one: the next step ends the run.)
 			select {
 			case <-r.killCh:
 				r.killAll()
