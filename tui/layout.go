@@ -88,16 +88,24 @@ func (l *layout) setFooter() {
 func (l *layout) build() {
 	_, _, w, h := l.GetRect()
 	cur := l.current()
-	key := fmt.Sprint(w, h, cur, l.shown, l.side != nil, l.p.f != nil && l.p.f.st != nil)
+	key := fmt.Sprint(w, h, cur, l.shown, l.side != nil, l.p.f != nil && l.p.f.st != nil,
+		tview.TaggedStringWidth(l.p.header.GetText(false))/max(w, 1), tview.TaggedStringWidth(l.p.stats.GetText(false))/max(w, 1))
 	if key == l.built && l.flex != nil {
 		return
 	}
 	l.built = key
 	p := l.p
-	footerLines := 1
-	if tview.TaggedStringWidth(p.footer.GetText(false)) > w {
-		footerLines = 2
+	// Lines a text needs at this width (a little slack for word wrap).
+	lines := func(t *tview.TextView, most int) int {
+		n := tview.TaggedStringWidth(t.GetText(false))
+		if n <= w {
+			return 1
+		}
+		return min(most, (n+w/6)/w+1)
 	}
+	p.header.SetWrap(true).SetWordWrap(true)
+	p.stats.SetWrap(true).SetWordWrap(true)
+	headerLines, statsLines, footerLines := lines(p.header, 2), lines(p.stats, 2), lines(p.footer, 3)
 	var body tview.Primitive
 	if cur >= 0 {
 		var b strings.Builder
@@ -125,8 +133,8 @@ func (l *layout) build() {
 		body = tview.NewFlex().AddItem(l.side, sideWidth, 0, false).AddItem(body, 0, 1, true)
 	}
 	l.flex = tview.NewFlex().SetDirection(tview.FlexRow).
-		AddItem(p.header, 1, 0, false).
-		AddItem(p.stats, 1, 0, false)
+		AddItem(p.header, headerLines, 0, false).
+		AddItem(p.stats, statsLines, 0, false)
 	if l.extra != nil {
 		l.flex.AddItem(l.extra, 1, 0, false)
 	}

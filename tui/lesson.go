@@ -63,7 +63,7 @@ func (a *app) lessonScreen(les *lessons.Lesson) (*lessonScreen, error) {
 	s.text.SetBorder(true).SetTitleAlign(tview.AlignLeft)
 	l.lay.side = s.text
 
-	o := play.Options{Driver: a.o.Driver, Version: a.o.Version, Exe: a.o.Exe, Log: l.logf, Keep: l.keep, Timeline: 200}
+	o := play.Options{Driver: a.o.Driver, Version: a.o.Version, Exe: a.o.Exe, Log: l.logf, Keep: l.keep, Timeline: timelineWidth}
 	if a.o.RunsDir != "" && os.MkdirAll(a.o.RunsDir, 0o755) == nil {
 		o.TracePath = filepath.Join(a.o.RunsDir, time.Now().Format("20060102-150405")+"-lesson-"+les.Slug+".trace")
 	}
@@ -177,6 +177,9 @@ func (s *lessonScreen) act(a lessons.Action) {
 		return
 	}
 	if ok, why := s.sess.Allow(a); !ok {
+		if why == s.sess.Page().Hint {
+			why = "" // the page says it already
+		}
 		s.note = why
 		s.update()
 		return

@@ -72,7 +72,9 @@ type liveScreen struct {
 	selected   int
 	lastN      int
 	lastDraw   time.Time
-	countdown  []int // orders in preparation the stop waited for, as they finished
+	countdown  []int  // orders in preparation the stop waited for, as they finished
+	violStep   uint64 // the stepped step whose first violation the message line shows
+	lockOn     bool   // the lock as last switched (the fold may not show it yet)
 	frame      *frame
 	steppedLog atomic.Bool          // the log keeps every event (a stepped run)
 	onAction   func(a lessonAction) // a lesson watches what the student does
@@ -124,7 +126,7 @@ func (l *liveScreen) showEmpty() {
 	init := make([]byte, cfg.DataSize())
 	sim.InitData(&cfg, init)
 	l.cfg = &cfg
-	l.fold = replay.NewLive(&cfg, len(init), init, replay.Notable, 200)
+	l.fold = replay.NewLive(&cfg, len(init), init, replay.Notable, timelineWidth)
 	l.log = nil
 	l.countdown = nil
 	l.redraw()
@@ -142,8 +144,8 @@ func (l *liveScreen) say(bad bool, key string, args ...any) {
 
 // logf adds a line to the log from any goroutine (the run's messages).
 func (l *liveScreen) logf(msg string) {
-	if strings.HasPrefix(msg, "lock switched") {
-		return // the event says it already
+	if strings.HasPrefix(msg, "lock switched") || strings.HasPrefix(msg, "violation ") {
+		return // the event says it already, with its step
 	}
 	l.logMu.Lock()
 	l.pending = append(l.pending, logLine{at: time.Now().Format("15:04:05"), text: msg,
@@ -177,10 +179,11 @@ func (l *liveScreen) start() {
 	init := make([]byte, cfg.DataSize())
 	sim.InitData(&cfg, init)
 	l.cfg = &cfg
-	l.fold = replay.NewLive(&cfg, len(init), init, l.keep, 200)
+	l.fold = replay.NewLive(&cfg, len(init), init, l.keep, timelineWidth)
 	opts.OnEvent = l.fold.Apply
 	opts.Log = l.logf
 	l.log, l.pending, l.countdown, l.lastSeq, l.summary = nil, nil, nil, 0, nil
+	l.lockOn = cfg.LockOn
 	l.hidden, l.before = false, nil
 	r, err := runner.Start(opts)
 	if err != nil {
@@ -320,7 +323,8 @@ func (l *liveScreen) do(act action, r rune) {
 		if !l.running() {
 			return
 		}
-		on := !l.frame.st.LockOn
+		on := !l.lockOn
+		l.lockOn = on
 		l.send(func() error { l.run.ToggleLock(on); return nil }, func(error) {
 			l.say(!on, "ui.msg.lockswitch", l.a.tr(map[bool]string{true: "ui.word.on", false: "ui.word.off"}[on]))
 			l.notify(lessonAction{kind: map[bool]string{true: "lock-on", false: "lock-off"}[on]})
@@ -687,7 +691,10 @@ func (l *liveScreen) addEvent(st *replay.State, e *trace.Event) {
 	bad := e.Kind == trace.InvariantBroken || e.Kind == trace.LockOwnerDied || (e.Kind == trace.WorkerExited && e.Arg2 != 0)
 	line := logLine{at: at, text: describe(l.a, l.cfg, names, e), bad: bad,
 		step: e.Step, event: e.Kind != trace.StepGranted}
-	if e.Kind == trace.InvariantBroken {
+	// One step can break several invariants (a lost update loses an
+	// order): the message line keeps the first, the cause.
+	if e.Kind == trace.InvariantBroken && (e.Step == 0 || e.Step != l.violStep || l.run == nil || !l.run.Stepped()) {
+		l.violStep = e.Step
 		l.say(true, "ui.msg.violation", sim.Invariant(e.Arg).String(), e.Step, string(e.Data))
 	}
 	l.log = append(l.log, line)
@@ -743,9 +750,9 @@ func (l *liveScreen) header(f *frame) string {
 			clock += " / " + l.cfg.Duration.String()
 		}
 	}
-	mode := string(l.cfg.Mode)
+	mode := l.a.tr("ui.hdr.mode." + string(l.cfg.Mode))
 	if l.run != nil && l.run.Stepped() {
-		mode = string(sim.ModeStepped) + " · " + l.a.tr("ui.log.step", f.st.Step)
+		mode = l.a.tr("ui.hdr.mode.stepped") + " · " + l.a.tr("ui.log.step", f.st.Step)
 	}
 	pred := ""
 	if l.predict {
@@ -755,8 +762,9 @@ func (l *liveScreen) header(f *frame) string {
 	if l.tracePath != "" {
 		trace = " · " + tag(t.Dim) + tview.Escape(l.a.tr("ui.hdr.trace", l.tracePath)) + "[-]"
 	}
-	return fmt.Sprintf("%s[::b]comanda[::-][-] · %s · %s[::b]%s[::-][-]%s · %s · %s · seed %d%s%s",
-		tag(t.Title), tview.Escape(l.cfg.Scenario), tag(t.Accent), state, clock, mode, l.cfg.Protocol, l.cfg.Seed, pred, trace)
+	return fmt.Sprintf("%s[::b]comanda[::-][-] · %s · %s[::b]%s[::-][-]%s · %s · %s · %s%s%s",
+		tag(t.Title), tview.Escape(l.cfg.Scenario), tag(t.Accent), state, clock, mode,
+		l.a.tr("ui.hdr.protocol", l.cfg.Protocol), l.a.tr("ui.hdr.seed", l.cfg.Seed), pred, trace)
 }
 
 // close stops the run at once and waits for its end: no worker remains.

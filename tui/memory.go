@@ -5,13 +5,30 @@ import (
 	"strings"
 
 	"github.com/comanda/comanda/trace"
+	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 )
 
-// showMemory fills the memory inspector: the data region as hex and text
-// around the last write, whose bytes stand out, and what the region
+// memView is the memory inspector. What it shows depends on its size (how
+// many bytes a row holds, how many rows fit), so it writes its text when
+// it is drawn.
+type memView struct {
+	*tview.TextView
+	p *panels
+}
+
+// Draw writes the inspector's text for its size, then draws it.
+func (m *memView) Draw(screen tcell.Screen) {
+	if m.p.f != nil {
+		m.SetText(m.p.memoryText(m.p.f))
+	}
+	m.TextView.Draw(screen)
+}
+
+// memoryText is the memory inspector's text: the data region as hex and
+// text around the last write, whose bytes stand out, and what the region
 // decodes to.
-func (p *panels) showMemory(f *frame) {
+func (p *panels) memoryText(f *frame) string {
 	t, st := p.theme, f.st
 	mem := st.Memory
 	var b strings.Builder
@@ -101,5 +118,5 @@ func (p *panels) showMemory(f *frame) {
 		bd := f.board
 		fmt.Fprintf(&b, "%s", p.tr("ui.mem.board", len(bd.Orders), bd.Stats.Created, bd.Stats.Processed, bd.Stats.Queued))
 	}
-	p.memory.SetText(b.String())
+	return b.String()
 }

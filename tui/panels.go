@@ -36,7 +36,7 @@ type panels struct {
 	orders   *tview.Table
 	procs    *tview.Table
 	lock     *tview.TextView
-	memory   *tview.TextView
+	memory   *memView
 	timeline *timeline
 	log      *tview.TextView
 	message  *tview.TextView
@@ -55,7 +55,8 @@ func newPanels(lang i18n.Lang, theme *Theme) *panels {
 	}
 	p.header, p.stats, p.message, p.footer = text(), text(), text(), text()
 	p.footer.SetWrap(true)
-	p.lock, p.memory, p.log = text(), text(), text()
+	p.lock, p.log = text(), text()
+	p.memory = &memView{TextView: text(), p: p}
 	p.log.SetWrap(true).SetWordWrap(true)
 	p.lock.SetWrap(true).SetWordWrap(true)
 	p.orders = tview.NewTable().SetFixed(1, 0).SetContent(&p.content)
@@ -69,7 +70,7 @@ func newPanels(lang i18n.Lang, theme *Theme) *panels {
 	p.timeline = newTimeline(p)
 	for name, b := range map[string]*tview.Box{
 		paneOrders: p.orders.Box, paneProcesses: p.procs.Box, paneLock: p.lock.Box,
-		paneMemory: p.memory.Box, paneTimeline: p.timeline.Box, paneLog: p.log.Box,
+		paneMemory: p.memory.TextView.Box, paneTimeline: p.timeline.Box, paneLog: p.log.Box,
 	} {
 		b.SetBorder(true).SetTitle(" " + p.tr("ui.pane."+name) + " ").SetTitleAlign(tview.AlignLeft)
 	}
@@ -105,7 +106,6 @@ func (p *panels) show(f *frame) {
 	p.orders.SetTitle(" " + p.tr("ui.pane.orders") + fmt.Sprintf(" (%d) ", len(p.content.rows)))
 	p.showProcs(f)
 	p.showLock(f)
-	p.showMemory(f)
 	p.showLog(f)
 }
 
@@ -259,7 +259,7 @@ func (c *ordersContent) GetCell(row, col int) *tview.TableCell {
 	case 6:
 		// What truly happened, when the memory says otherwise (a lost
 		// update, a torn write) or the order is gone from it.
-		if r.truth != replay.OrderNone && r.truth != r.mem && !r.hidden {
+		if r.truth != replay.OrderNone && r.mem != replay.OrderNone && r.truth != r.mem && !r.hidden {
 			cell.Text = p.statusWord(r.truth)
 			cell.SetTextColor(t.Status[r.truth]).SetAttributes(tcell.AttrBold)
 		}

@@ -265,8 +265,7 @@ func (s *replayScreen) redraw() {
 	st := s.rep.At(n)
 	f := newFrame(s.rep.Config(), st)
 	f.violations = s.rep.Violations(n)
-	_, _, w, _ := s.p.timeline.GetInnerRect()
-	f.cols, f.now = s.rep.Timeline(n, max(8, w-5))
+	f.cols, f.now = s.rep.Timeline(n, timelineWidth)
 	f.selected = s.selected
 	if s.hidden {
 		f.hidden = true
@@ -318,6 +317,10 @@ func (s *replayScreen) logLines(n int, st *replay.State) []logLine {
 	return out
 }
 
+// timelineWidth is how many columns of the timeline the screens keep: as
+// many as the widest terminal shows.
+const timelineWidth = 240
+
 // maxReplayLog is how many events before the step the log shows.
 const maxReplayLog = 120
 
@@ -329,10 +332,11 @@ func (s *replayScreen) header(st *replay.State) string {
 	if s.predict {
 		pred = " · " + tag(t.Accent) + s.a.tr("ui.state.predict") + "[-]"
 	}
-	return fmt.Sprintf("%s[::b]comanda[::-][-] · %s · %s[::b]%s[::-][-] %s · %s · %s · seed %d%s · %s%s[-]",
+	return fmt.Sprintf("%s[::b]comanda[::-][-] · %s · %s[::b]%s[::-][-] %s · %s · %s · %s%s · %s%s[-]",
 		tag(t.Title), tview.Escape(cfg.Scenario), tag(t.Accent), s.a.tr("ui.state.replay"),
 		s.a.tr("ui.replay.at", s.step, s.rep.Steps(), s.at(), s.rep.Len()),
-		cfg.Mode, cfg.Protocol, cfg.Seed, pred, tag(t.Dim), tview.Escape(filepath.Base(s.path)))
+		s.a.tr("ui.hdr.mode."+string(cfg.Mode)), s.a.tr("ui.hdr.protocol", cfg.Protocol), s.a.tr("ui.hdr.seed", cfg.Seed),
+		pred, tag(t.Dim), tview.Escape(filepath.Base(s.path)))
 }
 
 // scrubber is the replay's position bar: the run from its first step to

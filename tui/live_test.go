@@ -1,0 +1,258 @@
+package tui
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/comanda/comanda/i18n"
+	"github.com/comanda/comanda/scenarios"
+	"github.com/comanda/comanda/shm"
+	"github.com/gdamore/tcell/v2"
+)
+
+// running is an app running on a simulated terminal, for tests that press
+// keys and read the screen back.
+type running struct {
+	t    testing.TB
+	a    *app
+	s    tcell.SimulationScreen
+	done chan error
+}
+
+// start runs app a with first screen sc.
+func start(t testing.TB, a *app, s tcell.SimulationScreen, sc screen) *running {
+	r := &running{t: t, a: a, s: s, done: make(chan error, 1)}
+	go func() { r.done <- a.run(sc) }()
+	t.Cleanup(func() {
+		select {
+		case <-r.done:
+		default:
+			a.tv.Stop()
+			<-r.done
+		}
+	})
+	return r
+}
+
+// screen returns what the terminal shows now (read on the interface's
+// goroutine, between two draws).
+func (r *running) screen() string {
+	ch := make(chan string, 1)
+	r.a.post(func() { ch <- contents(r.s) })
+	select {
+	case s := <-ch:
+		return s
+	case <-time.After(10 * time.Second):
+		r.t.Fatal("the interface does not answer")
+		return ""
+	}
+}
+
+// waitFor waits until the screen shows text, and returns the screen.
+func (r *running) waitFor(text string) string {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s := r.screen()
+		if strings.Contains(s, text) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the screen never showed %q:\n%s", text, s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitGone waits until the screen no longer shows text.
+func (r *running) waitGone(text string) {
+	r.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s := r.screen()
+		if !strings.Contains(s, text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the screen still shows %q:\n%s", text, s)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// key presses a key.
+func (r *running) key(k tcell.Key, ch rune) { r.s.InjectKey(k, ch, tcell.ModNone) }
+
+// press types characters.
+func (r *running) press(keys string) {
+	for _, c := range keys {
+		r.key(tcell.KeyRune, c)
+	}
+}
+
+// quit presses q, confirms if asked, and waits for the interface to end.
+func (r *running) quit() {
+	r.t.Helper()
+	r.press("q")
+	deadline := time.Now().Add(30 * time.Second)
+	for asked := false; ; {
+		select {
+		case err := <-r.done:
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			r.done <- nil
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatal("q did not end the interface")
+		}
+		if !asked && strings.Contains(r.screen(), r.a.tr("ui.ask.quit")) {
+			r.key(tcell.KeyEnter, 0)
+			asked = true
+		}
+	}
+}
+
+// noLeftovers checks that no segment file is left and that none of pids
+// is a live process.
+func noLeftovers(t testing.TB, pids []int) {
+	t.Helper()
+	if left := shm.Segments(os.Getenv("COMANDA_SHM_DIR")); len(left) > 0 {
+		t.Errorf("segment files left behind: %v", left)
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("worker process %d is still alive", pid)
+		}
+	}
+}
+
+// The live view of the lost-update scenario, stepped, run by the keys: the
+// parameters dialog starts it, six presses of space take the six steps of
+// the script, and the violation shows on the screen the moment it happens.
+func TestLiveSteppedLostUpdate(t *testing.T) {
+	a, s := testApp(t, i18n.EN, 120, 40)
+	a.o.Driver = "inproc"
+	sc, err := scenarios.LoadBundled("lost-update")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLiveScreen(a, sc)
+	r := start(t, a, s, l)
+	a.post(l.params)
+	r.waitFor("Parameters")
+	r.key(tcell.KeyEnter, 0) // the Start button has the focus
+	r.waitFor("paused")
+	for i := 1; i <= 6; i++ {
+		r.press(" ")
+		r.waitFor("step " + strconv.Itoa(i) + " ·")
+	}
+	screen := r.waitFor("VIOLATION lost-update at step 6")
+	for _, want := range []string{"lost 1", "LOST", "step 6 P2 creates order 20001"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("after step 6 the screen lacks %q:\n%s", want, screen)
+		}
+	}
+	r.quit()
+	noLeftovers(t, nil)
+}
+
+var pidRow = regexp.MustCompile(`(?:waiter|kitchen) +(?:\d )?([PC]\d+) +(\d+) `)
+
+// pids reads the process table's PIDs from the screen.
+func pids(screen string) map[string]int {
+	out := map[string]int{}
+	for _, m := range pidRow.FindAllStringSubmatch(screen, -1) {
+		out[m[1]], _ = strconv.Atoi(m[2])
+	}
+	return out
+}
+
+// The live view of a real run: 10 waiters and 8 kitchens as fast as they
+// go, real processes. The screen shows their real PIDs; the lock goes off
+// and on; space switches to stepped mode and steps; k kills the selected
+// process, which is restarted; q stops everything, and nothing is left.
+func TestLiveRealProcesses(t *testing.T) {
+	a, s := testApp(t, i18n.EN, 160, 60)
+	sc, err := scenarios.LoadBundled("restaurante")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Producers.Count, sc.Consumers.Count, sc.Fast, sc.Duration = 10, 8, true, 0
+	l := newLiveScreen(a, sc)
+	r := start(t, a, s, l)
+	a.post(l.start)
+	r.waitFor("running")
+	// Eighteen rows do not fit beside the orders: Tab twice zooms into the
+	// process table.
+	r.key(tcell.KeyTab, 0)
+	r.key(tcell.KeyTab, 0)
+	screen := r.waitFor("State")
+	deadline := time.Now().Add(15 * time.Second)
+	for len(pids(screen)) < 18 || strings.Contains(screen, "created 0 ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the 18 processes never showed with their PIDs:\n%s", screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+		screen = r.screen()
+	}
+	shown := pids(screen)
+	var all []int
+	for i := 0; i < 18; i++ {
+		name := l.cfg.WorkerName(i)
+		if shown[name] != l.run.PID(i) {
+			t.Errorf("%s: the screen shows PID %d, the run has %d", name, shown[name], l.run.PID(i))
+		}
+		if err := syscall.Kill(shown[name], 0); err != nil {
+			t.Errorf("%s: PID %d on the screen is not a live process: %v", name, shown[name], err)
+		}
+		all = append(all, shown[name])
+	}
+	for range 5 { // back to every panel
+		r.key(tcell.KeyTab, 0)
+	}
+	r.waitFor("Memory")
+	r.press("l")
+	r.waitFor("OFF — sections run unprotected")
+	r.press("l")
+	r.waitGone("OFF — sections run unprotected")
+	r.press(" ")
+	r.waitFor("stepped mode: space steps")
+	before := l.run.Progress().Steps
+	r.press("   ")
+	deadline = time.Now().Add(10 * time.Second)
+	for l.run.Progress().Steps < before+3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("three presses of space took %d steps", l.run.Progress().Steps-before)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.waitFor("stepped · step " + strconv.FormatUint(before+3, 10))
+	r.press("k") // P1 is selected
+	r.waitFor("killed P1 (PID " + strconv.Itoa(shown["P1"]) + ")")
+	r.key(tcell.KeyTab, 0)
+	r.key(tcell.KeyTab, 0)
+	r.press(" ")
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		now := pids(r.screen())
+		if now["P1"] != 0 && now["P1"] != shown["P1"] {
+			all = append(all, now["P1"])
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("P1 was not restarted with a new PID:\n%s", r.screen())
+		}
+		r.press(" ")
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.quit()
+	noLeftovers(t, all)
+}
