@@ -233,6 +233,8 @@ const (
 // integers. Unknown or duplicate keys, missing keys, trailing bytes after the
 // value (other than JSON whitespace), invalid UTF-8, NUL bytes, and anything
 // else that is not valid JSON are errors. Errors are of type *BoardError.
+// src may change while Decode runs (another process writing): Decode reads
+// a copy.
 //
 // An integer field takes only a number without fraction or exponent, as
 // Python's json.loads would read it as an int ("-0" is 0); a timestamp that
@@ -246,6 +248,11 @@ func (d *BoardDecoder) Decode(src []byte, b *Board) error {
 	d.oldEnds, d.ends = d.ends, d.oldEnds[:0]
 	d.oldOrders, d.orders = d.orders, d.oldOrders[:0]
 	d.next = 0
+	// src may be shared memory that another process writes while we read
+	// (the lock off): decode a private copy, which cannot change between
+	// checking a byte and using it.
+	d.prev = append(d.prev[:0], src...)
+	src = d.prev
 	d.lex = bjLex{src: src}
 	var stats Stats
 	err := d.board(&stats)
@@ -261,7 +268,6 @@ func (d *BoardDecoder) Decode(src []byte, b *Board) error {
 		err.Schema = true
 		return err
 	}
-	d.prev = append(d.prev[:0], src...)
 	b.Orders = append(b.Orders[:0], d.orders...)
 	b.Stats = stats
 	return nil
