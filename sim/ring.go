@@ -48,6 +48,7 @@ func ringKey(o shm.RingOrder) trace.OrderKey { return trace.MakeOrderKey(o.Produ
 
 // ringRead reads the ring and prepares the section's write.
 func (w *Worker) ringRead(env *Env) Outcome {
+	w.noteVersions(env)
 	region := env.Seg.Data()
 	w.readStamp = env.Seg.LoadWriteStamp()
 	w.emit(env, trace.MemRead, 0, 0, 0, shm.RingHeader, nil)

@@ -31,6 +31,7 @@ func (w *Worker) blob(region []byte) ([]byte, error) {
 
 // read loads the board and prepares the write the section makes.
 func (w *Worker) read(env *Env) Outcome {
+	w.noteVersions(env)
 	region := env.Seg.Data()
 	w.readStamp = env.Seg.LoadWriteStamp()
 	w.emit(env, trace.MemRead, 0, 0, 0, int64(w.readLength(region)), nil)

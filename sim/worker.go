@@ -164,6 +164,8 @@ type Worker struct {
 	src       []int      // which order of the read each order is, while unchanged (see change)
 	spans     []shm.Span // where the pieces of the encoded text come from
 	readAt    int        // where the text read starts in the region
+	queueSeen uint32     // the queue's version when the section read the data
+	spaceSeen uint32     // the window's version then
 	failures  int        // failed reads of the current section
 	retrying  bool       // the section ended early to retry a failed read
 	changed   bool
@@ -496,14 +498,21 @@ func (w *Worker) afterSection(env *Env) Outcome {
 	return Outcome{Next: NextRun}
 }
 
-// waitOn returns the outcome of waiting for word to change. The value is
-// read after the section ended, so a change made since is not missed.
+// noteVersions notes the queue's and the window's versions before the
+// section reads the data: a wait that follows waits for a change made
+// after that read. (Noted any later, a change made between the read and
+// then would be missed, and the worker would wait for an order that is
+// already there: a lost wake-up.)
+func (w *Worker) noteVersions(env *Env) {
+	w.queueSeen, w.spaceSeen = env.Seg.Queue().Version(), env.Seg.Space().Version()
+}
+
+// waitOn returns the outcome of waiting for word to change since the
+// section read the data.
 func (w *Worker) waitOn(env *Env, word int) Outcome {
-	var v uint32
+	v := w.spaceSeen
 	if word == WaitOrders {
-		v = env.Seg.Queue().Version()
-	} else {
-		v = env.Seg.Space().Version()
+		v = w.queueSeen
 	}
 	w.emit(env, trace.Waited, 0, 0, int64(word), 0, nil)
 	return Outcome{Next: NextWait, Word: word, Val: v}
