@@ -132,6 +132,16 @@ func (d *procDriver) exits() <-chan exitInfo { return d.ch }
 // says the step is done (or dies trying).
 func (d *procDriver) Step(slot int, now int64, step uint64) error {
 	seg := d.file.Seg
+	// A worker just started (a replacement, on a loaded machine) may not
+	// yet wait for its turn: it notes the turn word when it starts to, so
+	// a turn given before then would go unseen, and both sides would wait
+	// for ever. It says so by parking.
+	for !seg.Slot(slot).Parked() {
+		if d.dead[slot].Load() {
+			return nil
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
 	done := seg.TurnDone()
 	want := atomic.LoadUint32(done) + 1
 	turn := seg.Slot(slot).TurnWord()
