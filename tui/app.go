@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -139,7 +140,12 @@ func (a *app) run(first screen) error {
 	go func() {
 		t := time.NewTicker(frameEvery)
 		defer t.Stop()
+		// At most one frame waits at a time: when the interface is behind,
+		// frames are skipped, not queued up (a key must not wait behind a
+		// backlog of frames).
+		var queued atomic.Bool
 		tick := func() {
+			queued.Store(false)
 			if s := a.cur(); s != nil {
 				s.tick()
 			}
@@ -152,9 +158,8 @@ func (a *app) run(first screen) error {
 				a.tv.Stop()
 				return
 			case <-t.C:
-				select {
-				case a.posts <- tick:
-				default: // the interface is behind: skip a frame
+				if queued.CompareAndSwap(false, true) {
+					a.post(tick)
 				}
 			}
 		}
@@ -277,16 +282,21 @@ func (a *app) closeModal() {
 	}
 }
 
-// help shows the keys of screen kind on, from the key table.
+// help shows the keys of screen kind on, from the key table. Arrows and
+// PgUp/PgDn scroll it when the terminal is short; any other key closes it.
 func (a *app) help(on screenKind) {
 	var b strings.Builder
 	for _, k := range helpOf(on) {
-		fmt.Fprintf(&b, "%s%-12s[-] %s\n", tag(a.theme.Accent), tview.Escape(k.label), a.tr(k.help))
+		fmt.Fprintf(&b, "%s%-10s[-] %s\n", tag(a.theme.Accent), tview.Escape(keyLabel(a.tr, k)), a.tr(k.help))
 	}
 	fmt.Fprintf(&b, "\n%s%s[-]", tag(a.theme.Dim), a.tr("ui.help.close"))
-	tv := tview.NewTextView().SetDynamicColors(true).SetText(b.String())
+	tv := tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true).SetText(b.String())
 	tv.SetBorder(true).SetTitle(" " + a.tr("ui.help.title") + " ")
 	tv.SetInputCapture(func(ev *tcell.EventKey) *tcell.EventKey {
+		switch ev.Key() {
+		case tcell.KeyUp, tcell.KeyDown, tcell.KeyPgUp, tcell.KeyPgDn, tcell.KeyHome, tcell.KeyEnd:
+			return ev
+		}
 		a.closeModal()
 		return nil
 	})
@@ -297,8 +307,16 @@ func (a *app) help(on screenKind) {
 		}
 		return action, ev
 	})
-	lines := strings.Count(b.String(), "\n") + 3
-	a.openModal("help", center(tv, 64, lines))
+	_, _, sw, sh := a.pages.GetRect()
+	w := min(72, max(sw, 40))
+	lines := 2
+	for _, line := range strings.Split(b.String(), "\n") {
+		lines += max(1, (tview.TaggedStringWidth(line)+w-3)/(w-2))
+	}
+	if sh > 0 {
+		lines = min(lines, sh)
+	}
+	a.openModal("help", center(tv, w, lines))
 }
 
 // center places p in the middle of the screen, w×h at most.

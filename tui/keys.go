@@ -64,7 +64,7 @@ const (
 type binding struct {
 	key    tcell.Key // tcell.KeyRune for a character key
 	runes  string    // with KeyRune: any of these characters
-	label  string    // how the footer and the help write the key
+	label  string    // how the footer and the help write the key (a "ui.keyname." catalogue key for a named one)
 	act    action
 	help   string // catalogue key of what it does
 	on     screenKind
@@ -82,7 +82,7 @@ var bindings = []binding{
 	{key: tcell.KeyRune, runes: "s", label: "s", act: actStart, help: "ui.key.stopgently", on: onLesson},
 	{key: tcell.KeyRune, runes: "o", label: "o", act: actParams, help: "ui.key.params", on: onLive, footer: true},
 	{key: tcell.KeyRune, runes: "l", label: "l", act: actLock, help: "ui.key.lock", on: onLive | onLesson, footer: true},
-	{key: tcell.KeyRune, runes: " ", label: "space", act: actStep, help: "ui.key.step", on: onLive | onLesson, footer: true},
+	{key: tcell.KeyRune, runes: " ", label: "ui.keyname.space", act: actStep, help: "ui.key.step", on: onLive | onLesson, footer: true},
 	{key: tcell.KeyRune, runes: "123456789", label: "1–9", act: actPick, help: "ui.key.pick", on: onLive | onLesson, footer: true},
 	{key: tcell.KeyRune, runes: "r", label: "r", act: actRun, help: "ui.key.pause", on: onLive, footer: true},
 	{key: tcell.KeyRune, runes: "k", label: "k", act: actKill, help: "ui.key.kill", on: onLive | onLesson, footer: true},
@@ -165,4 +165,12 @@ func helpOf(on screenKind) []binding {
 		}
 	}
 	return out
+}
+
+// keyLabel returns how binding b's key is written in language tr.
+func keyLabel(tr func(string, ...any) string, b binding) string {
+	if strings.HasPrefix(b.label, "ui.keyname.") {
+		return tr(b.label)
+	}
+	return b.label
 }

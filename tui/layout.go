@@ -79,7 +79,7 @@ func (l *layout) show(names []string) {
 func (l *layout) setFooter() {
 	var b strings.Builder
 	for _, k := range footerOf(l.kind) {
-		fmt.Fprintf(&b, "%s%s[-] %s  ", tag(l.p.theme.Accent), tview.Escape(k.label), l.p.tr(k.help))
+		fmt.Fprintf(&b, "%s%s[-] %s  ", tag(l.p.theme.Accent), tview.Escape(keyLabel(l.p.tr, k)), l.p.tr(k.help))
 	}
 	l.p.footer.SetText(strings.TrimSpace(b.String()))
 }

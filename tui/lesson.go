@@ -21,15 +21,17 @@ import (
 // action through and reacts to it; the run stays on the path the text
 // describes.
 type lessonScreen struct {
-	a      *app
-	l      *liveScreen // the run's panels, and its driving
-	les    *lessons.Lesson
-	sess   *lessons.Session
-	player *play.Player
-	text   *tview.TextView
-	prog   *lessons.Progress
-	busy   bool   // an action is being carried out
-	note   string // a reaction, or why a key was refused
+	a        *app
+	l        *liveScreen // the run's panels, and its driving
+	les      *lessons.Lesson
+	sess     *lessons.Session
+	player   *play.Player
+	side     *lessonSide
+	prog     *lessons.Progress
+	answerAt int    // where the answer starts in the page's text
+	shown    int    // the page shown, whose text scrolls from its top when it opens
+	busy     bool   // an action is being carried out
+	note     string // a reaction, or why a key was refused
 }
 
 // openLesson opens lesson les over the current screen.
@@ -54,14 +56,13 @@ func (a *app) lessonScreen(les *lessons.Lesson) (*lessonScreen, error) {
 		prog = &lessons.Progress{}
 	}
 	start := prog.Resume(les)
-	s := &lessonScreen{a: a, les: les, prog: prog, sess: lessons.NewSession(les, a.o.Lang, start)}
+	s := &lessonScreen{a: a, les: les, prog: prog, sess: lessons.NewSession(les, a.o.Lang, start), shown: -1}
 	l := newLiveScreen(a, sc)
 	l.on = onLesson
 	l.lay = newLayout(l.p, onLesson)
 	s.l = l
-	s.text = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
-	s.text.SetBorder(true).SetTitleAlign(tview.AlignLeft)
-	l.lay.side = s.text
+	s.side = newLessonSide()
+	l.lay.side = s.side
 
 	o := play.Options{Driver: a.o.Driver, Version: a.o.Version, Exe: a.o.Exe, Log: l.logf, Keep: l.keep, Timeline: timelineWidth}
 	if a.o.RunsDir != "" && os.MkdirAll(a.o.RunsDir, 0o755) == nil {
@@ -129,10 +130,14 @@ func (s *lessonScreen) do(act action, r rune) {
 	page := s.sess.Page()
 	switch act {
 	case actPageNext:
-		s.act(lessons.Action{Kind: lessons.ActNext})
+		if !s.side.readOn() {
+			s.act(lessons.Action{Kind: lessons.ActNext})
+		}
 	case actStep:
 		if !page.Waiting && !page.Last {
-			s.act(lessons.Action{Kind: lessons.ActNext}) // space turns a page that waits for nothing
+			if !s.side.readOn() { // space reads on, then turns a page that waits for nothing
+				s.act(lessons.Action{Kind: lessons.ActNext})
+			}
 			return
 		}
 		s.act(lessons.Action{Kind: lessons.ActStep})
@@ -161,6 +166,7 @@ func (s *lessonScreen) do(act action, r rune) {
 	case actAnswer:
 		s.sess.RevealAnswer()
 		s.update()
+		s.side.scrollPast(s.answerAt)
 	default:
 		s.l.do(act, r)
 		if act == actTheme {
@@ -223,30 +229,120 @@ func (s *lessonScreen) update() {
 	t := s.a.theme
 	p := s.sess.Page()
 	s.l.lay.show(p.Panels)
-	s.text.SetTitle(" " + s.a.tr("ui.lesson.title", s.les.Number, p.Title) + " ")
+	s.side.SetTitle(" " + s.a.tr("ui.lesson.title", s.les.Number, p.Title) + " ")
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s[-]\n\n", tag(t.Dim), s.a.tr("ui.lesson.page", p.Index+1, p.Count))
 	b.WriteString(markup(p.Text, t))
-	if p.Waiting && p.Hint != "" {
-		fmt.Fprintf(&b, "\n\n%s▶ %s[-]", tag(t.Accent), markup(p.Hint, t))
-	}
-	if s.note != "" {
-		fmt.Fprintf(&b, "\n\n%s%s[-]", tag(t.Title), markup(s.note, t))
-	}
 	if p.Last {
 		if p.Question != "" {
 			fmt.Fprintf(&b, "\n\n%s[::b]%s[::-][-]\n%s", tag(t.Accent), s.a.tr("ui.lesson.question"), markup(p.Question, t))
 		}
 		if p.Revealed {
+			s.answerAt = b.Len()
 			fmt.Fprintf(&b, "\n\n%s[::b]%s[::-][-]\n%s", tag(t.Accent), s.a.tr("ui.lesson.answer"), markup(p.Answer, t))
-		} else if p.Answer != "" {
-			fmt.Fprintf(&b, "\n\n%s%s[-]", tag(t.Dim), s.a.tr("ui.lesson.reveal"))
 		}
 	}
-	fmt.Fprintf(&b, "\n\n%s%s[-]", tag(t.Dim), s.a.tr("ui.lesson.keys"))
-	s.text.SetText(b.String())
-	s.text.ScrollToBeginning()
+	s.side.text.SetText(b.String())
+	if p.Index != s.shown {
+		s.side.text.ScrollToBeginning()
+		s.shown = p.Index
+	}
+
+	// What the page waits for, the reaction and the keys always show.
+	var info []string
+	if p.Waiting && p.Hint != "" {
+		info = append(info, fmt.Sprintf("%s▶ %s[-]", tag(t.Accent), markup(p.Hint, t)))
+	}
+	if s.note != "" {
+		info = append(info, fmt.Sprintf("%s%s[-]", tag(t.Title), markup(s.note, t)))
+	}
+	if p.Last && !p.Revealed && p.Answer != "" {
+		info = append(info, fmt.Sprintf("%s%s[-]", tag(t.Dim), s.a.tr("ui.lesson.reveal")))
+	}
+	info = append(info, fmt.Sprintf("%s[::b]%s[::-] · %s[-]", tag(t.Dim), s.a.tr("ui.lesson.page", p.Index+1, p.Count), s.a.tr("ui.lesson.keys")))
+	s.side.info.SetText(strings.Join(info, "\n"))
 	s.l.redraw()
+}
+
+// lessonSide is the lesson's column: the page's text, which scrolls (space
+// reads on when it does not fit), and under it what the page waits for,
+// the lesson's reaction and the keys, which always show.
+type lessonSide struct {
+	*tview.Box
+	text, info *tview.TextView
+}
+
+func newLessonSide() *lessonSide {
+	s := &lessonSide{Box: tview.NewBox(),
+		text: tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true),
+		info: tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)}
+	s.SetBorder(true).SetTitleAlign(tview.AlignLeft)
+	return s
+}
+
+// Draw draws the text above the information, as tall as it needs (half
+// the column at most), and a ▼ on the border while text is left below.
+func (s *lessonSide) Draw(screen tcell.Screen) {
+	s.DrawForSubclass(screen, s)
+	x, y, w, h := s.GetInnerRect()
+	if w <= 0 || h <= 0 {
+		return
+	}
+	n := 1 // a blank line between the two
+	for _, line := range strings.Split(s.info.GetText(false), "\n") {
+		n += max(1, len(tview.WordWrap(line, w)))
+	}
+	n = min(n, h/2)
+	s.text.SetRect(x, y, w, h-n)
+	s.info.SetRect(x, y+h-n+1, w, n-1)
+	s.text.Draw(screen)
+	s.info.Draw(screen)
+	if s.more() {
+		tview.Print(screen, "[::b] ▼ [::-]", x+w-4, y+h-n, 3, tview.AlignRight, tview.Styles.TertiaryTextColor)
+	}
+}
+
+// more reports whether some of the text is below what shows.
+func (s *lessonSide) more() bool {
+	_, _, _, h := s.text.GetRect()
+	row, _ := s.text.GetScrollOffset()
+	return h > 0 && row+h < s.text.GetWrappedLineCount()
+}
+
+// readOn scrolls the text down a screenful when some of it is below what
+// shows, and reports whether it did.
+func (s *lessonSide) readOn() bool {
+	if !s.more() {
+		return false
+	}
+	_, _, _, h := s.text.GetRect()
+	row, _ := s.text.GetScrollOffset()
+	s.text.ScrollTo(row+max(1, h-1), 0)
+	return true
+}
+
+// scrollPast scrolls the text to show what follows its first n bytes at
+// the top.
+func (s *lessonSide) scrollPast(n int) {
+	_, _, w, _ := s.text.GetRect()
+	text := s.text.GetText(false)
+	if w <= 0 || n > len(text) {
+		return
+	}
+	rows := 0
+	for _, line := range strings.Split(text[:n], "\n") {
+		rows += max(1, len(tview.WordWrap(line, w)))
+	}
+	s.text.ScrollTo(rows+1, 0) // past the blank line too
+}
+
+// MouseHandler scrolls the text with the wheel.
+func (s *lessonSide) MouseHandler() func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+	return s.WrapMouseHandler(func(action tview.MouseAction, event *tcell.EventMouse, setFocus func(p tview.Primitive)) (bool, tview.Primitive) {
+		if !s.InRect(event.Position()) {
+			return false, nil
+		}
+		return s.text.MouseHandler()(action, event, func(tview.Primitive) {})
+	})
 }
 
 var (

@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -47,8 +48,12 @@ func (r *running) screen() string {
 	select {
 	case s := <-ch:
 		return s
+	case <-r.a.done:
+		return "" // the interface has ended
 	case <-time.After(10 * time.Second):
-		r.t.Fatal("the interface does not answer")
+		var b strings.Builder
+		pprof.Lookup("goroutine").WriteTo(&b, 1)
+		r.t.Fatalf("the interface does not answer; its goroutines:\n%s", b.String())
 		return ""
 	}
 }
@@ -230,7 +235,8 @@ func TestLiveRealProcesses(t *testing.T) {
 	deadline = time.Now().Add(10 * time.Second)
 	for l.run.Progress().Steps < before+3 {
 		if time.Now().After(deadline) {
-			t.Fatalf("three presses of space took %d steps", l.run.Progress().Steps-before)
+			sum := l.run.Wait()
+			t.Fatalf("three presses of space took %d steps (run: stop %q, error %q):\n%s", l.run.Progress().Steps-before, sum.Stop, sum.Error, r.screen())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
