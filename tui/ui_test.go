@@ -161,78 +161,115 @@ func TestHomeScreen(t *testing.T) {
 	}
 }
 
-// A whole lesson at a student's 80×24 and at a projector's 160×50, in
-// both languages, by its keys alone: each page that waits gets the key it
-// asks for, Enter turns the others, a reveals the answer, PgUp goes back,
-// q quits; nothing is left running and the progress is kept.
+// Every lesson, whole, at a student's 80×24 and at a projector's 160×50
+// (one language each), by its keys alone: each page that waits gets the
+// key it asks for, Enter turns the others (reading on first when the text
+// does not fit), a reveals the answer, PgUp goes back, q quits; nothing
+// is left running and the progress is kept.
 func TestLessonByKeys(t *testing.T) {
-	les, err := lessons.Find("lost-update")
+	for _, les := range lessons.All() {
+		for _, tc := range []struct {
+			lang i18n.Lang
+			w, h int
+		}{{i18n.EN, 80, 24}, {i18n.PTBR, 160, 50}} {
+			t.Run(fmt.Sprintf("%02d-%s-%s-%dx%d", les.Number, les.Slug, tc.lang, tc.w, tc.h), func(t *testing.T) {
+				walkLesson(t, les, tc.lang, tc.w, tc.h)
+			})
+		}
+	}
+}
+
+func walkLesson(t *testing.T, les *lessons.Lesson, lang i18n.Lang, w, h int) {
+	t.Setenv("COMANDA_CONFIG_DIR", t.TempDir())
+	a, s := testApp(t, lang, w, h)
+	a.o.Driver = "inproc"
+	ls, err := a.lessonScreen(les)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		lang i18n.Lang
-		w, h int
-	}{{i18n.EN, 80, 24}, {i18n.PTBR, 80, 24}, {i18n.EN, 160, 50}} {
-		t.Run(fmt.Sprintf("%s-%dx%d", tc.lang, tc.w, tc.h), func(t *testing.T) {
-			t.Setenv("COMANDA_CONFIG_DIR", t.TempDir())
-			a, s := testApp(t, tc.lang, tc.w, tc.h)
-			a.o.Driver = "inproc"
-			ls, err := a.lessonScreen(les)
-			if err != nil {
-				t.Fatal(err)
+	r := start(t, a, s, ls)
+	page := func() (p lessons.Page, busy bool, selected int) {
+		ch := make(chan struct{})
+		a.post(func() { p, busy, selected = ls.sess.Page(), ls.busy, ls.l.selected; close(ch) })
+		<-ch
+		return p, busy, selected
+	}
+	settle := func() lessons.Page {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			p, busy, _ := page()
+			if !busy {
+				return p
 			}
-			r := start(t, a, s, ls)
-			page := func() (p lessons.Page, busy bool) {
-				ch := make(chan struct{})
-				a.post(func() { p, busy = ls.sess.Page(), ls.busy; close(ch) })
-				<-ch
-				return p, busy
+			if time.Now().After(deadline) {
+				t.Fatalf("the lesson stays busy:\n%s", r.screen())
 			}
-			settle := func() lessons.Page {
-				for {
-					p, busy := page()
-					if !busy {
-						return p
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	count := les.Pages()
+	for i := 0; i < count; i++ {
+		r.waitFor(a.tr("ui.lesson.page", i+1, count))
+		for tries := 0; ; tries++ {
+			p := settle()
+			if !p.Waiting {
+				break
+			}
+			if tries > 200 {
+				t.Fatalf("page %d still waits for %+v:\n%s", i+1, *p.Want, r.screen())
+			}
+			slot := ls.l.cfg.SlotOf(p.Want.Worker)
+			switch p.Want.Kind {
+			case lessons.ActStep:
+				r.press(" ")
+			case lessons.ActPick:
+				r.press(fmt.Sprint(slot + 1))
+			case lessons.ActLockOn, lessons.ActLockOff:
+				r.press("l")
+			case lessons.ActStop:
+				r.press("s")
+			case lessons.ActKill:
+				for _, _, sel := page(); sel != slot; _, _, sel = page() {
+					if sel < slot {
+						r.key(tcell.KeyDown, 0)
+					} else {
+						r.key(tcell.KeyUp, 0)
 					}
 					time.Sleep(5 * time.Millisecond)
 				}
+				r.press("k")
+			default:
+				t.Fatalf("page %d waits for %q, which the test does not know", i+1, p.Want.Kind)
 			}
-			count := les.Pages()
-			for i := 0; i < count; i++ {
-				r.waitFor(a.tr("ui.lesson.page", i+1, count))
-				for p := settle(); p.Waiting; p = settle() {
-					switch p.Want.Kind {
-					case lessons.ActStep:
-						r.press(" ")
-					case lessons.ActPick:
-						r.press(fmt.Sprint(ls.l.cfg.SlotOf(p.Want.Worker) + 1))
-					default:
-						t.Fatalf("page %d waits for %q; the test knows only step and pick", i+1, p.Want.Kind)
-					}
-					time.Sleep(10 * time.Millisecond)
-				}
-				for i < count-1 && settle().Index == i {
-					r.key(tcell.KeyEnter, 0) // reads on, then turns the page
-					time.Sleep(10 * time.Millisecond)
-				}
-			}
-			r.press("a")
-			screen := r.waitFor(a.tr("ui.lesson.answer"))
-			if !strings.Contains(screen, a.tr("ui.lesson.page", count, count)) {
-				t.Errorf("the last page is not shown:\n%s", screen)
-			}
-			r.key(tcell.KeyPgUp, 0)
-			r.waitFor(a.tr("ui.lesson.page", count-1, count))
-			r.quit()
-			noLeftovers(t, nil)
-			prog, err := lessons.LoadProgress()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if lp := prog.Of(les.Slug); !lp.Done {
-				t.Errorf("progress after the whole lesson: %+v; want done", lp)
-			}
-		})
+			time.Sleep(10 * time.Millisecond)
+		}
+		for i < count-1 && settle().Index == i {
+			r.key(tcell.KeyEnter, 0) // reads on, then turns the page
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if p := settle(); p.Answer != "" {
+		r.press("a")
+		r.waitFor(a.tr("ui.lesson.answer"))
+	}
+	screen := r.screen()
+	if !strings.Contains(screen, a.tr("ui.lesson.page", count, count)) {
+		t.Errorf("the last page is not shown:\n%s", screen)
+	}
+	for _, line := range strings.Split(screen, "\n") {
+		if n := len([]rune(line)); n > w {
+			t.Errorf("a line of %d cells on a %d-wide screen: %q", n, w, line)
+		}
+	}
+	r.key(tcell.KeyPgUp, 0)
+	r.waitFor(a.tr("ui.lesson.page", count-1, count))
+	r.quit()
+	noLeftovers(t, nil)
+	prog, err := lessons.LoadProgress()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lp := prog.Of(les.Slug); !lp.Done {
+		t.Errorf("progress after the whole lesson: %+v; want done", lp)
 	}
 }
