@@ -121,7 +121,15 @@ func Describe(l i18n.Lang, cfg *sim.Config, holder func(int64) string, e *trace.
 		}
 		return T("ev.wait-orders", who)
 	case trace.InvariantBroken:
-		return T("ev.violation", sim.Invariant(e.Arg), string(e.Data))
+		who := ""
+		if e.Worker != trace.System {
+			who = cfg.WorkerName(int(e.Worker))
+		}
+		order := ""
+		if e.Order != 0 {
+			order = e.Order.String()
+		}
+		return T("ev.violation", sim.Invariant(e.Arg), ViolationText(l, sim.Invariant(e.Arg).String(), who, order, string(e.Data)))
 	case trace.ShutdownPhase:
 		return T("ev.shutdown", e.Arg)
 	case trace.TimerFired:
@@ -154,4 +162,22 @@ func exitWords(status int64) string {
 		return fmt.Sprintf("signal %d", -status)
 	}
 	return fmt.Sprintf("exit %d", status)
+}
+
+// ViolationText says what a violation of invariant kind is, in language
+// l: in English the checker's own words (detail), which name the writers,
+// the orders and the bytes; in another language what the invariant means,
+// who broke it and which order, from the catalogue.
+func ViolationText(l i18n.Lang, kind, worker, order, detail string) string {
+	if l == i18n.EN {
+		return detail
+	}
+	text := i18n.T(l, "inv."+kind)
+	if worker != "" {
+		text = worker + ": " + text
+	}
+	if order != "" {
+		text += " (" + i18n.T(l, "inv.order", order) + ")"
+	}
+	return text
 }

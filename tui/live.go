@@ -695,7 +695,15 @@ func (l *liveScreen) addEvent(st *replay.State, e *trace.Event) {
 	// order): the message line keeps the first, the cause.
 	if e.Kind == trace.InvariantBroken && (e.Step == 0 || e.Step != l.violStep || l.run == nil || !l.run.Stepped()) {
 		l.violStep = e.Step
-		l.say(true, "ui.msg.violation", sim.Invariant(e.Arg).String(), e.Step, string(e.Data))
+		who, order := "", ""
+		if e.Worker != trace.System {
+			who = l.cfg.WorkerName(int(e.Worker))
+		}
+		if e.Order != 0 {
+			order = e.Order.String()
+		}
+		kind := sim.Invariant(e.Arg).String()
+		l.say(true, "ui.msg.violation", kind, e.Step, replay.ViolationText(l.a.o.Lang, kind, who, order, string(e.Data)))
 	}
 	l.log = append(l.log, line)
 }

@@ -167,3 +167,20 @@ func cellsOf(s tcell.SimulationScreen) []cell {
 	}
 	return out
 }
+
+// In Portuguese a violation is said in Portuguese: what the invariant
+// means, who broke it, which order — on the message line and in the log.
+func TestViolationsInPortuguese(t *testing.T) {
+	a, s := testApp(t, i18n.PTBR, 160, 48)
+	r := openReplay(t, a, "lost-update.trace")
+	r.do(actNextViol, 0)
+	screen := draw(s, r)
+	for _, want := range []string{"VIOLAÇÃO lost-update no passo 6: P2: uma escrita apagou outra", "VIOLAÇÃO order-lost", "pedido 10001"} {
+		if !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(screen, "│", " ")), " "), want) {
+			t.Errorf("the screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if strings.Contains(screen, "wrote over") {
+		t.Errorf("English on a Portuguese screen:\n%s", screen)
+	}
+}

@@ -178,7 +178,7 @@ func (s *replayScreen) do(act action, r rune) {
 		s.goTo(s.rep.StepOf(i + 1))
 		v := s.rep.Violations(i + 1)
 		last := v[len(v)-1]
-		s.say(true, "ui.msg.violation", last.Kind, last.Step, last.Detail)
+		s.say(true, "ui.msg.violation", last.Kind, last.Step, replay.ViolationText(s.a.o.Lang, last.Kind, last.Worker, last.Order, last.Detail))
 	case actPrevViol:
 		vs := s.rep.Violations(s.rep.StepEnd(s.step - min(s.step, 1)))
 		if len(vs) == 0 || s.step == 0 {
@@ -187,7 +187,7 @@ func (s *replayScreen) do(act action, r rune) {
 		}
 		last := vs[len(vs)-1]
 		s.goTo(s.rep.StepOf(last.Index + 1))
-		s.say(true, "ui.msg.violation", last.Kind, last.Step, last.Detail)
+		s.say(true, "ui.msg.violation", last.Kind, last.Step, replay.ViolationText(s.a.o.Lang, last.Kind, last.Worker, last.Order, last.Detail))
 	case actSearch:
 		if r == '/' || s.search == nil {
 			s.choosing = true

@@ -52,6 +52,9 @@ func TestUIKeysInCatalogues(t *testing.T) {
 	for _, b := range bindings {
 		want[b.help] = true
 	}
+	for _, inv := range sim.Invariants() {
+		want["inv."+inv.String()] = true // replay.ViolationText
+	}
 	if len(want) < 100 {
 		t.Fatalf("found only %d keys: the scan is broken", len(want))
 	}
