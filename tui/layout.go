@@ -35,6 +35,15 @@ func newLayout(p *panels, kind screenKind) *layout {
 	l := &layout{Box: tview.NewBox(), p: p, kind: kind, shown: paneOrder, zoom: -1,
 		tabs: tview.NewTextView().SetDynamicColors(true).SetWrap(false)}
 	l.setFooter()
+	// tview takes a second click within half a second for a double click,
+	// wherever it lands: on the process table each is a click (a person
+	// clicking through the processes is quick).
+	p.procs.SetMouseCapture(func(action tview.MouseAction, ev *tcell.EventMouse) (tview.MouseAction, *tcell.EventMouse) {
+		if action == tview.MouseLeftDoubleClick {
+			action = tview.MouseLeftClick
+		}
+		return action, ev
+	})
 	return l
 }
 

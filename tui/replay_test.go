@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/comanda/comanda/i18n"
 	"github.com/gdamore/tcell/v2"
@@ -183,4 +184,45 @@ func TestViolationsInPortuguese(t *testing.T) {
 	if strings.Contains(screen, "wrote over") {
 		t.Errorf("English on a Portuguese screen:\n%s", screen)
 	}
+}
+
+// The mouse: a click on the scrubber jumps to the step under it; a click
+// on a process selects it.
+func TestMouse(t *testing.T) {
+	a, s := testApp(t, i18n.EN, 120, 40)
+	rs := openReplay(t, a, "lost-update.trace")
+	r := start(t, a, s, rs)
+	screen := r.waitFor("step 0 of 8")
+	click := func(x, y int) {
+		s.InjectMouse(x, y, tcell.Button1, tcell.ModNone)
+		s.InjectMouse(x, y, tcell.ButtonNone, tcell.ModNone)
+	}
+	find := func(screen, text string) (x, y int) {
+		for y, line := range strings.Split(screen, "\n") {
+			if i := strings.Index(line, text); i >= 0 {
+				return len([]rune(line[:i])), y
+			}
+		}
+		t.Fatalf("%q is not on the screen:\n%s", text, screen)
+		return 0, 0
+	}
+	x, y := find(screen, "●") // the scrubber's knob, at step 0
+	click(x+60, y)
+	screen = r.waitFor("step 4 of 8")
+	_, y = find(screen, "waiter  2 P2")
+	x, _ = find(screen, "waiter  2 P2")
+	click(x+2, y)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ch := make(chan int, 1)
+		a.post(func() { ch <- rs.selected })
+		if <-ch == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a click on P2's row did not select it:\n%s", r.screen())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.quit()
 }
