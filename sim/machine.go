@@ -76,6 +76,8 @@ type Machine struct {
 	requeues   []requeue
 	holdSystem bool // a requeue waits for a worker step
 	cancelled  int
+	slotList   []int    // 0 … Workers()-1
+	surveyed   Runnable // step's survey, its lists reused from step to step
 }
 
 type requeue struct {
@@ -119,13 +121,15 @@ func (m *Machine) Survey() Runnable {
 	return Survey(m.Cfg, m.Seg, m.slots(), m.Now())
 }
 
-// slots lists the worker slots.
+// slots lists the worker slots (made once: callers do not change it).
 func (m *Machine) slots() []int {
-	s := make([]int, m.Cfg.Workers())
-	for i := range s {
-		s[i] = i
+	if len(m.slotList) != m.Cfg.Workers() {
+		m.slotList = make([]int, m.Cfg.Workers())
+		for i := range m.slotList {
+			m.slotList[i] = i
+		}
 	}
-	return s
+	return m.slotList
 }
 
 // Offered returns the workers a manual scheduler may pick now: the ready
@@ -211,7 +215,8 @@ func (m *Machine) step(want int) bool {
 	}
 	slot := want
 	for slot < 0 {
-		r := m.Survey()
+		surveyInto(&m.surveyed, m.Cfg, m.Seg, m.slots(), m.Now())
+		r := m.surveyed // valid until the next survey
 		if len(r.Ready)+len(r.Sleeping) == 0 {
 			// Nobody can run: the system worker may, else it is a deadlock,
 			// or the end.

@@ -43,6 +43,15 @@ func (r *Runnable) earliest(seg *shm.Segment) int64 {
 // can do at virtual time now.
 func Survey(cfg *Config, seg *shm.Segment, slots []int, now int64) Runnable {
 	var r Runnable
+	surveyInto(&r, cfg, seg, slots, now)
+	return r
+}
+
+// surveyInto is Survey into r, whose lists are emptied and reused (the
+// machine surveys before every step: this spares it the allocations).
+func surveyInto(r *Runnable, cfg *Config, seg *shm.Segment, slots []int, now int64) {
+	r.Ready, r.Sleeping, r.Blocked = r.Ready[:0], r.Sleeping[:0], r.Blocked[:0]
+	r.Waiting, r.Exited = r.Waiting[:0], r.Exited[:0]
 	for _, i := range slots {
 		switch slotState(cfg, seg, i, now) {
 		case StateReady:
@@ -57,7 +66,6 @@ func Survey(cfg *Config, seg *shm.Segment, slots []int, now int64) Runnable {
 			r.Exited = append(r.Exited, i)
 		}
 	}
-	return r
 }
 
 // slotState says what worker i can do at time now: its published state,
