@@ -100,7 +100,7 @@ func (p *panels) box(name string) tview.Primitive {
 // show fills every panel from f.
 func (p *panels) show(f *frame) {
 	p.f = f
-	p.header.SetText(f.header)
+	setText(p.header, f.header)
 	p.showStats(f)
 	p.content.rebuild(f)
 	p.orders.SetTitle(" " + p.tr("ui.pane.orders") + fmt.Sprintf(" (%d) ", len(p.content.rows)))
@@ -146,7 +146,7 @@ func (p *panels) showStats(f *frame) {
 		vColor = t.Bad
 	}
 	fmt.Fprintf(&b, "%s%s %d[-]", tag(vColor), p.tr("ui.stats.violations"), len(f.violations))
-	p.stats.SetText(b.String())
+	setText(p.stats, b.String())
 }
 
 // orderRow is one row of the orders table.
@@ -380,14 +380,21 @@ func (p *panels) showLock(f *frame) {
 		fmt.Fprintf(&b, " %-3s %5d · %5d · %6s · %d\n", w.Name, w.Acquired, w.Contended,
 			time.Duration(w.WaitMax).Round(time.Microsecond), served)
 	}
-	p.lock.SetText(b.String())
+	setText(p.lock, b.String())
 }
+
+// logShown is how many of the log's last lines the log panel is given: a
+// replay's whole log (maxReplayLog), more than a terminal shows. A live
+// run keeps maxLog lines, but its log panel shows the end of them, again
+// at every frame: word-wrapping lines nobody can see cost the frame more
+// than every other panel together.
+const logShown = maxReplayLog
 
 // showLog fills the log with its last lines.
 func (p *panels) showLog(f *frame) {
 	t := p.theme
 	var b strings.Builder
-	for _, l := range f.log {
+	for _, l := range f.log[max(0, len(f.log)-logShown):] {
 		color := t.Text
 		switch {
 		case l.bad:
@@ -401,6 +408,16 @@ func (p *panels) showLog(f *frame) {
 		}
 		fmt.Fprintf(&b, "%s%s[-] %s%s[-]\n", tag(t.Dim), tview.Escape(l.at), tag(color), text)
 	}
-	p.log.SetText(strings.TrimSuffix(b.String(), "\n"))
+	setText(p.log, strings.TrimSuffix(b.String(), "\n"))
 	p.log.ScrollToEnd()
+}
+
+// setText sets the text of t unless it is that already: SetText makes the
+// view parse its text again (word wrapping, colour tags) when drawn, and
+// at the 10 fps tick most frames change few of the panels. (The views it
+// is used on are scrollable: their text is all they were given.)
+func setText(t *tview.TextView, text string) {
+	if t.GetText(false) != text {
+		t.SetText(text)
+	}
 }
