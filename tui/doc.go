@@ -6,5 +6,5 @@
 // some step; the panels are functions of it. Keys are data (keys.go): one
 // table drives what a key does, the footer's hints and the help. Runs are
 // driven from a goroutine of their own, so that the screen never waits for
-// a worker; the screen redraws at most ten times a second.
+// a worker; the screen redraws at most five times a second.
 package tui

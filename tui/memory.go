@@ -20,7 +20,7 @@ type memView struct {
 // Draw writes the inspector's text for its size, then draws it.
 func (m *memView) Draw(screen tcell.Screen) {
 	if m.p.f != nil {
-		m.SetText(m.p.memoryText(m.p.f))
+		setText(m.TextView, m.p.memoryText(m.p.f))
 	}
 	m.TextView.Draw(screen)
 }

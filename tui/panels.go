@@ -414,7 +414,7 @@ func (p *panels) showLog(f *frame) {
 
 // setText sets the text of t unless it is that already: SetText makes the
 // view parse its text again (word wrapping, colour tags) when drawn, and
-// at the 10 fps tick most frames change few of the panels. (The views it
+// at the frame tick most frames change few of the panels. (The views it
 // is used on are scrollable: their text is all they were given.)
 func setText(t *tview.TextView, text string) {
 	if t.GetText(false) != text {
