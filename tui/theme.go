@@ -120,14 +120,14 @@ func tag(c tcell.Color) string {
 }
 
 // actGlyph is the mark of each activity on the timeline: readable without
-// colour.
-var actGlyph = [...]rune{
-	replay.ActNotStarted:  ' ',
-	replay.ActRunning:     '▪',
-	replay.ActWaitingLock: '░',
-	replay.ActHolding:     '█',
-	replay.ActUnprotected: '▒',
-	replay.ActSleeping:    '·',
-	replay.ActWaiting:     '-',
-	replay.ActExited:      ' ',
+// colour. (Strings: a screen cell takes a string, and these are made once.)
+var actGlyph = [...]string{
+	replay.ActNotStarted:  " ",
+	replay.ActRunning:     "▪",
+	replay.ActWaitingLock: "░",
+	replay.ActHolding:     "█",
+	replay.ActUnprotected: "▒",
+	replay.ActSleeping:    "·",
+	replay.ActWaiting:     "-",
+	replay.ActExited:      " ",
 }

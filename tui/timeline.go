@@ -50,7 +50,7 @@ func (t *timeline) Draw(screen tcell.Screen) {
 			if now {
 				st = st.Bold(true)
 			}
-			screen.SetContent(cx, y+i, actGlyph[a], nil, st)
+			screen.Put(cx, y+i, actGlyph[a], st)
 			cx++
 		}
 		for _, c := range cols {
