@@ -233,3 +233,41 @@ func (s *Scheduler) Then(p Policy) {
 		s.then = p
 	}
 }
+
+// Stuck reports whether the restaurant can never move again by itself:
+// every worker still in the run waits for an order or for room in the
+// window, and nothing that could give either is coming (no worker runs,
+// sleeps or waits for a lock). With the lock off this happens: the window
+// fills with orders a lost write left "in preparation" that no kitchen
+// holds. It says who waits for what.
+func Stuck(cfg *Config, seg *shm.Segment) (string, bool) {
+	var room, orders []string
+	for i := 0; i < cfg.Workers(); i++ {
+		switch slotState(cfg, seg, i, seg.Clock()) {
+		case StateExited:
+			continue
+		case StateWaiting:
+			word, _ := seg.Slot(i).Waiting()
+			switch word {
+			case WaitSpace:
+				room = append(room, cfg.WorkerName(i))
+				continue
+			case WaitOrders:
+				orders = append(orders, cfg.WorkerName(i))
+				continue
+			}
+		}
+		return "", false
+	}
+	if len(room)+len(orders) == 0 {
+		return "", false
+	}
+	var parts []string
+	if len(room) > 0 {
+		parts = append(parts, strings.Join(room, " ")+" wait for room in the window")
+	}
+	if len(orders) > 0 {
+		parts = append(parts, strings.Join(orders, " ")+" wait for an order")
+	}
+	return strings.Join(parts, ", ") + ", and nobody is left to give either", true
+}

@@ -50,6 +50,7 @@ func (r *Run) freeLoop() {
 			r.injectAfterFaults(elapsed)
 			if !r.opts.NoChecks && time.Since(lastCheck) >= checkEvery {
 				r.checkFree()
+				r.checkStuck()
 				lastCheck = time.Now()
 				if r.deadlocked() {
 					r.killAll()
@@ -245,6 +246,24 @@ func (r *Run) checkFree() {
 	for _, v := range found {
 		r.ctl.Record(&trace.Event{Step: r.seg.Steps(), Time: r.now(), Kind: trace.InvariantBroken,
 			Worker: trace.System, Order: v.Order, Arg: int64(v.Inv), Arg2: int64(v.Other), Data: []byte(v.Detail)})
+	}
+}
+
+// checkStuck says so, once, when the restaurant has been stuck for a
+// second: every worker waits for an order or for room, and nobody can give
+// either (see sim.Stuck). The run goes on: a teacher may stop it, or kill a
+// worker, whose replacement starts afresh.
+func (r *Run) checkStuck() {
+	why, stuck := sim.Stuck(r.cfg, r.seg)
+	switch {
+	case !stuck:
+		r.stuckSince = time.Time{}
+		r.stuckSaid = false
+	case r.stuckSince.IsZero():
+		r.stuckSince = time.Now()
+	case !r.stuckSaid && time.Since(r.stuckSince) >= time.Second:
+		r.stuckSaid = true
+		r.logf("the restaurant is stuck: %s", why)
 	}
 }
 

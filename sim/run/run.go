@@ -111,6 +111,8 @@ type Run struct {
 	traceErr   error
 	stepped    atomic.Bool // stepped mode (a free run may switch to it)
 	tookOver   atomic.Bool // a ThenPolicy run has replayed its script
+	stuckSince time.Time   // free mode: since when every worker waits in vain (zero: not stuck)
+	stuckSaid  bool        // the log has said so
 }
 
 // Violation is a broken invariant as the summary lists it.

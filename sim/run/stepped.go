@@ -137,6 +137,9 @@ func (r *Run) steppedLoop() {
 	if reason == sim.StopMaxSteps {
 		r.logf("stopped after %d steps (max_steps)", m.Steps())
 	}
+	if why, stuck := sim.Stuck(r.cfg, r.seg); reason == sim.StopIdle && stuck {
+		r.logf("step %d: the restaurant is stuck: %s", m.Steps(), why)
+	}
 	r.seg.SetFlag(shm.FlagExit, true)
 	r.endStepped()
 	r.finish(reason, err)
