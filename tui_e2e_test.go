@@ -86,13 +86,8 @@ func tuiLiveDemo(t *testing.T, bin string) {
 	}
 	t.Logf("the screen shows %+v", ws)
 
-	tm.typ("l")
-	tm.waitFor("OFF — sections run unprotected")
-	tm.typ("l")
-	tm.waitGone("OFF — sections run unprotected")
-
 	// Space switches to stepped mode; the message line says so (until a
-	// violation of the lock-off moment takes it), the header for good.
+	// violation takes it), the header for good.
 	tm.keys("Space")
 	tm.waitUntil("the switch to stepped mode", func(s string) bool {
 		return strings.Contains(s, "stepped mode: space steps") || (strings.Contains(s, "paused") && strings.Contains(s, "stepped · step "))
@@ -119,6 +114,14 @@ func tuiLiveDemo(t *testing.T, bin string) {
 	tm.keys("Space", "Space", "Space")
 	tm.waitFor(fmt.Sprintf("stepped · step %d ·", n+3))
 	t.Logf("three presses of space: step %d to %d", n, n+3)
+
+	// The lock off and on, between two steps. (Left off in free mode, the
+	// window may fill with orders a lost write left in preparation, and the
+	// restaurant gets stuck: nothing to step.)
+	tm.typ("l")
+	tm.waitFor("OFF — sections run unprotected")
+	tm.typ("l")
+	tm.waitGone("OFF — sections run unprotected")
 
 	tm.typ("q")
 	tm.waitFor("A run is in progress. Stop it and quit?")

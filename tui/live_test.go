@@ -181,9 +181,10 @@ func pids(screen string) map[string]int {
 }
 
 // The live view of a real run: 10 waiters and 8 kitchens as fast as they
-// go, real processes. The screen shows their real PIDs; the lock goes off
-// and on; space switches to stepped mode and steps; k kills the selected
-// process, which is restarted; q stops everything, and nothing is left.
+// go, real processes. The screen shows their real PIDs; space switches to
+// stepped mode and steps; k kills the selected process, which is
+// restarted; the lock goes off and on; q stops everything, and nothing is
+// left.
 func TestLiveRealProcesses(t *testing.T) {
 	a, s := testApp(t, i18n.EN, 160, 60)
 	sc, err := scenarios.LoadBundled("restaurante")
@@ -224,10 +225,6 @@ func TestLiveRealProcesses(t *testing.T) {
 		r.key(tcell.KeyTab, 0)
 	}
 	r.waitFor("Memory")
-	r.press("l")
-	r.waitFor("OFF — sections run unprotected")
-	r.press("l")
-	r.waitGone("OFF — sections run unprotected")
 	r.press(" ")
 	r.waitFor("stepped mode: space steps")
 	before := l.run.Progress().Steps
@@ -236,6 +233,13 @@ func TestLiveRealProcesses(t *testing.T) {
 	for l.run.Progress().Steps < before+3 {
 		if time.Now().After(deadline) {
 			sum := l.run.Wait()
+			l.run.ReadSegment(func(seg *shm.Segment) {
+				for i := 0; i < l.cfg.Workers(); i++ {
+					sl := seg.Slot(i)
+					w, v := sl.Waiting()
+					t.Logf("%s state=%d op=%d wait=%d/%d queue=%d space=%d parked=%v", l.cfg.WorkerName(i), sl.State(), sl.Op(), w, v, seg.Queue().Version(), seg.Space().Version(), sl.Parked())
+				}
+			})
 			t.Fatalf("three presses of space took %d steps (run: stop %q, error %q):\n%s", l.run.Progress().Steps-before, sum.Stop, sum.Error, r.screen())
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -259,6 +263,16 @@ func TestLiveRealProcesses(t *testing.T) {
 		r.press(" ")
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The lock off and on again between two steps. (Not in free mode: left
+	// off there, the window may fill with orders a lost write left in
+	// preparation, and the restaurant gets stuck — a lesson, not a test.)
+	for range 5 { // back to every panel
+		r.key(tcell.KeyTab, 0)
+	}
+	r.press("l")
+	r.waitFor("OFF — sections run unprotected")
+	r.press("l")
+	r.waitGone("OFF — sections run unprotected")
 	r.quit()
 	noLeftovers(t, all)
 }
