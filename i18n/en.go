@@ -258,6 +258,8 @@ var en = map[string]string{
 	"ui.msg.theme":       "theme: %s",
 	"ui.msg.lockswitch":  "lock switched %s",
 	"ui.msg.stepped":     "stepped mode: space steps, 1–9 picks who steps",
+	"ui.msg.stuck":       "STUCK: %s wait for room in the window, %s for an order, and nobody is left to give either. Kill a process (k) or stop (s).",
+	"ui.word.nobody":     "nobody",
 	"ui.msg.violation":   "VIOLATION %s at step %d: %s",
 	"ui.msg.search":      "search: press a worker's number (1–9), or v for violations, w for writes, l for lock events",
 	"ui.msg.error":       "error: %s",

@@ -256,6 +256,8 @@ var ptBR = map[string]string{
 	"ui.msg.theme":       "tema: %s",
 	"ui.msg.lockswitch":  "trava %s",
 	"ui.msg.stepped":     "modo passo a passo: espaço dá um passo, 1–9 escolhe quem dá o passo",
+	"ui.msg.stuck":       "TRAVADO: %s esperam espaço na janela, %s esperam um pedido, e não sobrou ninguém para dar nenhum dos dois. Mate um processo (k) ou encerre (s).",
+	"ui.word.nobody":     "ninguém",
 	"ui.msg.violation":   "VIOLAÇÃO %s no passo %d: %s",
 	"ui.msg.search":      "busca: aperte o número de um processo (1–9), ou v para violações, w para escritas, l para eventos da trava",
 	"ui.msg.error":       "erro: %s",

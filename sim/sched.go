@@ -239,9 +239,8 @@ func (s *Scheduler) Then(p Policy) {
 // window, and nothing that could give either is coming (no worker runs,
 // sleeps or waits for a lock). With the lock off this happens: the window
 // fills with orders a lost write left "in preparation" that no kitchen
-// holds. It says who waits for what.
-func Stuck(cfg *Config, seg *shm.Segment) (string, bool) {
-	var room, orders []string
+// holds. It returns who waits for room and who for an order.
+func Stuck(cfg *Config, seg *shm.Segment) (room, orders []string, stuck bool) {
 	for i := 0; i < cfg.Workers(); i++ {
 		switch slotState(cfg, seg, i, seg.Clock()) {
 		case StateExited:
@@ -257,11 +256,13 @@ func Stuck(cfg *Config, seg *shm.Segment) (string, bool) {
 				continue
 			}
 		}
-		return "", false
+		return nil, nil, false
 	}
-	if len(room)+len(orders) == 0 {
-		return "", false
-	}
+	return room, orders, len(room)+len(orders) > 0
+}
+
+// StuckText says in English who waits for what (see Stuck).
+func StuckText(room, orders []string) string {
 	var parts []string
 	if len(room) > 0 {
 		parts = append(parts, strings.Join(room, " ")+" wait for room in the window")
@@ -269,5 +270,5 @@ func Stuck(cfg *Config, seg *shm.Segment) (string, bool) {
 	if len(orders) > 0 {
 		parts = append(parts, strings.Join(orders, " ")+" wait for an order")
 	}
-	return strings.Join(parts, ", ") + ", and nobody is left to give either", true
+	return strings.Join(parts, ", ") + ", and nobody is left to give either"
 }

@@ -13,7 +13,7 @@ func TestStuck(t *testing.T) {
 		t.Fatal(err)
 	}
 	seg := l.Seg
-	if _, stuck := Stuck(l.Cfg, seg); stuck {
+	if _, _, stuck := Stuck(l.Cfg, seg); stuck {
 		t.Fatal("a new run is stuck")
 	}
 	for i := 0; i < l.Cfg.Workers(); i++ {
@@ -25,12 +25,13 @@ func TestStuck(t *testing.T) {
 			sl.SetWaiting(WaitOrders, seg.Queue().Version())
 		}
 	}
-	why, stuck := Stuck(l.Cfg, seg)
+	room, orders, stuck := Stuck(l.Cfg, seg)
+	why := StuckText(room, orders)
 	if !stuck || !strings.Contains(why, "P1 P2 wait for room in the window") || !strings.Contains(why, "C1 C2 C3 wait for an order") {
 		t.Fatalf("Stuck = %q, %v", why, stuck)
 	}
 	seg.Queue().Bump() // an order came: the kitchens can go on
-	if why, stuck := Stuck(l.Cfg, seg); stuck {
-		t.Fatalf("stuck after the queue moved: %q", why)
+	if room, orders, stuck := Stuck(l.Cfg, seg); stuck {
+		t.Fatalf("stuck after the queue moved: %v %v", room, orders)
 	}
 }

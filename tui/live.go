@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/comanda/comanda/replay"
 	"github.com/comanda/comanda/scenarios"
+	"github.com/comanda/comanda/shm"
 	"github.com/comanda/comanda/sim"
 	runner "github.com/comanda/comanda/sim/run"
 	"github.com/comanda/comanda/trace"
@@ -149,7 +151,7 @@ func (l *liveScreen) logf(msg string) {
 	}
 	l.logMu.Lock()
 	l.pending = append(l.pending, logLine{at: time.Now().Format("15:04:05"), text: msg,
-		bad: strings.Contains(msg, "died") || strings.Contains(msg, "killed")})
+		bad: strings.Contains(msg, "died") || strings.Contains(msg, "killed") || strings.Contains(msg, "stuck")})
 	l.logMu.Unlock()
 }
 
@@ -627,6 +629,15 @@ func (l *liveScreen) redraw() {
 		}
 	})
 	l.logMu.Lock()
+	for _, line := range l.pending {
+		if strings.Contains(line.text, "the restaurant is stuck") && l.run != nil {
+			l.run.ReadSegment(func(seg *shm.Segment) {
+				room, orders, _ := sim.Stuck(l.cfg, seg)
+				none := l.a.tr("ui.word.nobody")
+				l.say(true, "ui.msg.stuck", cmp.Or(strings.Join(room, " "), none), cmp.Or(strings.Join(orders, " "), none))
+			})
+		}
+	}
 	l.log = append(l.log, l.pending...)
 	l.pending = l.pending[:0]
 	l.logMu.Unlock()

@@ -254,7 +254,7 @@ func (r *Run) checkFree() {
 // either (see sim.Stuck). The run goes on: a teacher may stop it, or kill a
 // worker, whose replacement starts afresh.
 func (r *Run) checkStuck() {
-	why, stuck := sim.Stuck(r.cfg, r.seg)
+	room, orders, stuck := sim.Stuck(r.cfg, r.seg)
 	switch {
 	case !stuck:
 		r.stuckSince = time.Time{}
@@ -263,7 +263,7 @@ func (r *Run) checkStuck() {
 		r.stuckSince = time.Now()
 	case !r.stuckSaid && time.Since(r.stuckSince) >= time.Second:
 		r.stuckSaid = true
-		r.logf("the restaurant is stuck: %s", why)
+		r.logf("the restaurant is stuck: %s", sim.StuckText(room, orders))
 	}
 }
 

@@ -137,8 +137,8 @@ func (r *Run) steppedLoop() {
 	if reason == sim.StopMaxSteps {
 		r.logf("stopped after %d steps (max_steps)", m.Steps())
 	}
-	if why, stuck := sim.Stuck(r.cfg, r.seg); reason == sim.StopIdle && stuck {
-		r.logf("step %d: the restaurant is stuck: %s", m.Steps(), why)
+	if room, orders, stuck := sim.Stuck(r.cfg, r.seg); reason == sim.StopIdle && stuck {
+		r.logf("step %d: the restaurant is stuck: %s", m.Steps(), sim.StuckText(room, orders))
 	}
 	r.seg.SetFlag(shm.FlagExit, true)
 	r.endStepped()
