@@ -546,7 +546,7 @@ func (l *liveScreen) export() {
 
 // exportOriginal writes pedidos_….csv and .json in the working folder.
 func exportOriginal(st *replay.State, p replay.ExportParams, now time.Time) ([2]string, error) {
-	names := [2]string{replay.ExportName(now, "csv"), replay.ExportName(now, "json")}
+	names := [2]string{replay.ExportName(now, ".csv"), replay.ExportName(now, ".json")}
 	for i, write := range []func(f *os.File) error{
 		func(f *os.File) error { return replay.WriteOriginalCSV(f, st, p) },
 		func(f *os.File) error { return replay.WriteOriginalJSON(f, st, p) },
@@ -594,6 +594,7 @@ func (l *liveScreen) ended() {
 	l.summary = l.run.Wait()
 	if l.procs != nil {
 		l.procs.close()
+		l.procs = nil
 	}
 	if l.cmds != nil {
 		close(l.cmds)
@@ -650,7 +651,7 @@ func (l *liveScreen) redraw() {
 		f.log = l.maskLog(f.st.Step)
 	}
 	f.selected = l.selected
-	if l.procs != nil && l.state != stateEnded {
+	if l.procs != nil && l.run != nil && l.state != stateEnded {
 		f.procs = make([]procStat, l.cfg.Workers())
 		for i := range f.procs {
 			f.procs[i] = l.procs.get(l.run.PID(i))
@@ -797,6 +798,7 @@ func (l *liveScreen) close() {
 	}
 	if l.procs != nil {
 		l.procs.close()
+		l.procs = nil
 	}
 	if l.cmds != nil {
 		close(l.cmds)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"strconv"
@@ -275,4 +276,100 @@ func TestLiveRealProcesses(t *testing.T) {
 	r.waitGone("OFF — sections run unprotected")
 	r.quit()
 	noLeftovers(t, all)
+}
+
+var countdownRe = regexp.MustCompile(`waiting for (\d+) order\(s\)… ((?:\d+ → )*\d+)`)
+
+// The original's controls: parameters before the start and not while
+// running; export of CSV and JSON like the original's; the graceful stop
+// with its "waiting for N orders… 3 → 2 → 1" countdown, after which every
+// order is accounted for; clear data once stopped.
+func TestLiveOriginalControls(t *testing.T) {
+	t.Chdir(t.TempDir()) // the export writes pedidos_… where comanda runs, as the original did
+	a, s := testApp(t, i18n.EN, 140, 45)
+	a.o.Driver = "inproc"
+	sc, err := scenarios.LoadBundled("restaurante")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Producers.Count, sc.Consumers.Count, sc.Duration = 3, 3, 0
+	sc.Producers.Think = scenarios.Range{Min: 20 * time.Millisecond, Max: 60 * time.Millisecond}
+	sc.Consumers.Think = scenarios.Range{Min: 400 * time.Millisecond, Max: 900 * time.Millisecond}
+	l := newLiveScreen(a, sc)
+	r := start(t, a, s, l)
+	a.post(l.params)
+	r.waitFor("Parameters")
+	r.key(tcell.KeyEnter, 0) // Start
+	r.waitFor("running")
+	created := regexp.MustCompile(`created (\d+) `)
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		m := created.FindStringSubmatch(r.screen())
+		if n, _ := strconv.Atoi(m[1]); n >= 10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no orders:\n%s", r.screen())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.press("o")
+	r.waitFor(a.tr("ui.msg.running"))
+
+	r.press("e")
+	screen := r.waitFor("exported pedidos_")
+	csvs, _ := filepath.Glob("pedidos_*.csv")
+	jsons, _ := filepath.Glob("pedidos_*.json")
+	if len(csvs) != 1 || len(jsons) != 1 {
+		t.Fatalf("export wrote %v and %v:\n%s", csvs, jsons, screen)
+	}
+	if b, _ := os.ReadFile(csvs[0]); strings.Count(string(b), "\n") < 10 {
+		t.Errorf("%s has too few lines:\n%s", csvs[0], b)
+	}
+
+	r.press("s")
+	var seen []string
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		screen = r.screen()
+		if m := countdownRe.FindStringSubmatch(screen); m != nil && (len(seen) == 0 || seen[len(seen)-1] != m[2]) {
+			seen = append(seen, m[2])
+		}
+		if strings.Contains(screen, "· ended ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the graceful stop did not end:\n%s", screen)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if len(seen) == 0 {
+		t.Errorf("no countdown while stopping")
+	} else {
+		last := strings.Fields(strings.ReplaceAll(seen[len(seen)-1], "→", " "))
+		for i := 1; i < len(last); i++ {
+			a, _ := strconv.Atoi(last[i-1])
+			b, _ := strconv.Atoi(last[i])
+			if b >= a {
+				t.Errorf("countdown %q does not count down", seen[len(seen)-1])
+			}
+		}
+		t.Logf("countdown: %q", seen)
+	}
+	if !strings.Contains(screen, "in queue 0  in prep 0") {
+		t.Errorf("after the graceful stop orders are still queued or in preparation:\n%s", screen)
+	}
+	sum := l.summary
+	if sum == nil || sum.Orders.Created != sum.Orders.Completed+sum.Orders.Cancelled || sum.Orders.Lost != 0 {
+		t.Errorf("summary after the stop: %+v", sum)
+	}
+
+	r.press("c")
+	screen = r.waitFor("data cleared")
+	if !strings.Contains(screen, "created 0 ") {
+		t.Errorf("clear did not clear:\n%s", screen)
+	}
+	r.press("o")
+	r.waitFor("Parameters")
+	r.key(tcell.KeyEscape, 0)
+	r.quit()
+	noLeftovers(t, nil)
 }
