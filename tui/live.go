@@ -77,6 +77,7 @@ type liveScreen struct {
 	countdown  []int  // orders in preparation the stop waited for, as they finished
 	violStep   uint64 // the stepped step whose first violation the message line shows
 	lockOn     bool   // the lock as last switched (the fold may not show it yet)
+	heldViol   []any  // predict mode: the violation message of the hidden step, said when revealed
 	frame      *frame
 	steppedLog atomic.Bool          // the log keeps every event (a stepped run)
 	onAction   func(a lessonAction) // a lesson watches what the student does
@@ -354,8 +355,8 @@ func (l *liveScreen) do(act action, r rune) {
 	case actPredict:
 		l.predict = !l.predict
 		if !l.predict {
-			l.hidden, l.before = false, nil
 			l.say(false, "ui.msg.predict.off")
+			l.reveal() // with the violation of the hidden step, if any, over the line above
 		} else {
 			l.say(false, "ui.msg.predict.on")
 		}
@@ -385,8 +386,7 @@ func (l *liveScreen) stop() {
 // predict mode, reveals the step taken.
 func (l *liveScreen) step() {
 	if l.hidden {
-		l.hidden, l.before = false, nil
-		l.p.message.SetText("")
+		l.reveal()
 		l.redraw()
 		return
 	}
@@ -407,12 +407,24 @@ func (l *liveScreen) step() {
 	l.send(l.run.StepOnce, func(err error) { l.stepDone(err, lessonAction{kind: "step"}) })
 }
 
+// reveal shows what the hidden step did (predict mode), with the
+// violation it caused, if any.
+func (l *liveScreen) reveal() {
+	if l.hidden {
+		l.hidden, l.before = false, nil
+		l.p.message.SetText("")
+	}
+	if l.heldViol != nil {
+		l.say(true, "ui.msg.violation", l.heldViol...)
+		l.heldViol = nil
+	}
+}
+
 // pick makes the worker in slot take the next step: the person at the
 // keyboard is the scheduler.
 func (l *liveScreen) pick(slot int) {
 	if l.hidden {
-		l.hidden, l.before = false, nil
-		l.p.message.SetText("")
+		l.reveal()
 	}
 	if !l.running() {
 		return
@@ -715,7 +727,12 @@ func (l *liveScreen) addEvent(st *replay.State, e *trace.Event) {
 			order = e.Order.String()
 		}
 		kind := sim.Invariant(e.Arg).String()
-		l.say(true, "ui.msg.violation", kind, e.Step, replay.ViolationText(l.a.o.Lang, kind, who, order, string(e.Data)))
+		msg := []any{kind, e.Step, replay.ViolationText(l.a.o.Lang, kind, who, order, string(e.Data))}
+		if l.predict && l.run != nil && l.run.Stepped() {
+			l.heldViol = msg // said when the step is revealed
+		} else {
+			l.say(true, "ui.msg.violation", msg...)
+		}
 	}
 	l.log = append(l.log, line)
 }

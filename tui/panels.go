@@ -122,6 +122,18 @@ func (p *panels) statusWord(st replay.OrderStatus) string {
 // showStats fills the stats bar: the totals, from the events.
 func (p *panels) showStats(f *frame) {
 	st, t := f.st, p.theme
+	violations := len(f.violations)
+	if f.hidden && f.before != nil {
+		// Predict mode: the counts before the hidden step (a "lost 1"
+		// would give the answer away).
+		st = f.before
+		violations = 0
+		for _, v := range f.violations {
+			if v.Index < f.before.Event {
+				violations++
+			}
+		}
+	}
 	var b strings.Builder
 	item := func(color tcell.Color, n int, key string) {
 		fmt.Fprintf(&b, "%s%s %d[-]  ", tag(color), p.tr(key), n)
@@ -142,10 +154,10 @@ func (p *panels) showStats(f *frame) {
 	}
 	fmt.Fprintf(&b, "%s %.1f  ", p.tr("ui.stats.rate"), rate)
 	vColor := t.Text
-	if len(f.violations) > 0 {
+	if violations > 0 {
 		vColor = t.Bad
 	}
-	fmt.Fprintf(&b, "%s%s %d[-]", tag(vColor), p.tr("ui.stats.violations"), len(f.violations))
+	fmt.Fprintf(&b, "%s%s %d[-]", tag(vColor), p.tr("ui.stats.violations"), violations)
 	setText(p.stats, b.String())
 }
 
