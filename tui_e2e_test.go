@@ -252,23 +252,14 @@ func tuiReplayBothWays(t *testing.T, bin string) {
 func tuiPortugueseAt80x24(t *testing.T, bin string) {
 	tm := startTerm(t, bin, 80, 24, "pt_BR.UTF-8", true,
 		"run", "restaurante", "--duration", "0", "--lang", "pt-BR")
-	screen := tm.waitFor("Parâmetros")
-	for _, want := range []string{"Garçons", "Cozinhas", "Iniciar", "Cancelar"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the parameters dialog lacks %q:\n%s", want, screen)
-		}
-	}
+	// (A capture may catch a screen half drawn: wait for every part.)
+	tm.waitForAll("Parâmetros", "Garçons", "Cozinhas", "Iniciar", "Cancelar")
 	tm.keys("Enter")
-	screen = tm.waitFor("executando")
-	for _, want := range []string{" Pedidos ", " Processos ", " Trava ", " Memória ", " Linha do tempo ", " Registro ", "(Tab)"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the tab bar lacks %q:\n%s", want, screen)
-		}
-	}
+	tm.waitForAll("executando", " Pedidos ", " Processos ", " Trava ", " Memória ", " Linha do tempo ", " Registro ", "(Tab)")
 	tm.keys("Tab")
 	tm.waitFor("┌ Processos")
 	ptRow := regexp.MustCompile(`(garçom|cozinha) +\d+ ([PC]\d+) +(\d+) `)
-	screen = tm.waitUntil("five workers in Portuguese", func(s string) bool { return len(ptRow.FindAllString(s, -1)) == 5 })
+	screen := tm.waitUntil("five workers in Portuguese", func(s string) bool { return len(ptRow.FindAllString(s, -1)) == 5 })
 	var pids []int
 	for _, m := range ptRow.FindAllStringSubmatch(screen, -1) {
 		pid, _ := strconv.Atoi(m[3])
@@ -289,18 +280,20 @@ func tuiPortugueseAt80x24(t *testing.T, bin string) {
 			t.Errorf("the panel's top border does not span the 80 columns: %q", line)
 		}
 	}
-	words := strings.Join(strings.Fields(screen), " ")
-	for _, want := range []string{"? ajuda", "q sair", "l liga/desliga trava", "Tab próximo painel"} {
-		if !strings.Contains(words, want) {
-			t.Errorf("the footer lacks the hint %q:\n%s", want, screen)
+	tm.waitUntil("every footer hint", func(s string) bool {
+		words := strings.Join(strings.Fields(s), " ")
+		for _, want := range []string{"? ajuda", "q sair", "l liga/desliga trava", "Tab próximo painel"} {
+			if !strings.Contains(words, want) {
+				return false
+			}
 		}
-	}
+		return true
+	})
 	tm.typ("q")
-	screen = tm.waitFor("Parar e sair?")
-	for _, want := range []string{"Há uma execução em andamento.", "Parar e sair ", "Cancelar"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the quit question lacks %q:\n%s", want, screen)
-		}
+	// The dialog is drawn over a few writes: a capture may catch it half
+	// drawn, so wait for each part.
+	for _, want := range []string{"Há uma execução em andamento.", "Parar e sair?", "Parar e sair ", "Cancelar"} {
+		tm.waitFor(want)
 	}
 	tm.keys("Enter") // "Parar e sair" has the focus
 	tm.waitFor("comanda exited 0")
@@ -422,6 +415,19 @@ func (tm *tmuxTerm) settled(flags ...string) string {
 	}
 	tm.t.Fatalf("the screen never settled:\n%s", last)
 	return ""
+}
+
+// waitForAll waits until the screen shows every one of texts at once.
+func (tm *tmuxTerm) waitForAll(texts ...string) string {
+	tm.t.Helper()
+	return tm.waitUntil(strings.Join(texts, ", "), func(s string) bool {
+		for _, text := range texts {
+			if !strings.Contains(s, text) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // waitUntil waits until the screen satisfies ok, and returns it; after 20 s

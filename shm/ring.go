@@ -98,9 +98,3 @@ func (r Ring) Advance() {
 	n := binary.LittleEndian.Uint32(r.buf[pos:])
 	atomic.StoreUint64(r.tail, tail+uint64(align8(ringRecHeader+int(n))))
 }
-
-// Reset empties the ring (the controller does it for a fresh worker).
-func (r Ring) Reset() {
-	atomic.StoreUint64(r.tail, 0)
-	atomic.StoreUint64(r.head, 0)
-}

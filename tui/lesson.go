@@ -128,6 +128,11 @@ func (s *lessonScreen) save() {
 // do carries out an action of the key table, through the lesson.
 func (s *lessonScreen) do(act action, r rune) {
 	page := s.sess.Page()
+	if (act == actStep || act == actPick) && s.l.hidden {
+		s.l.reveal() // predict mode: the key shows what the last step did
+		s.l.redraw()
+		return
+	}
 	switch act {
 	case actPageNext:
 		if !s.side.readOn() {
@@ -216,7 +221,7 @@ func (s *lessonScreen) act(a lessons.Action) {
 			if err == nil && (a.Kind == lessons.ActStep || a.Kind == lessons.ActPick) {
 				s.l.stepDone(nil, lessonAction{})
 			} else {
-				s.l.before = nil
+				s.l.before, s.l.hidden = nil, false
 			}
 			s.save()
 			s.update()

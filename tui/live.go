@@ -444,7 +444,9 @@ func (l *liveScreen) pick(slot int) {
 // snapshotBefore keeps the state before a step, for predict mode.
 func (l *liveScreen) snapshotBefore() {
 	if l.predict {
-		l.before = l.fold.Snapshot()
+		// Hidden from now on: a frame drawn before the step's reply comes
+		// back must not show its outcome either.
+		l.before, l.hidden = l.fold.Snapshot(), true
 	}
 }
 
@@ -452,7 +454,7 @@ func (l *liveScreen) snapshotBefore() {
 // of it.
 func (l *liveScreen) stepDone(err error, act lessonAction) {
 	if err != nil {
-		l.before = nil
+		l.before, l.hidden = nil, false
 		if errors.Is(err, runner.ErrNeedPick) {
 			l.say(false, "ui.msg.needpick")
 		} else {
@@ -461,8 +463,7 @@ func (l *liveScreen) stepDone(err error, act lessonAction) {
 		return
 	}
 	l.paused = true
-	if l.predict && l.before != nil {
-		l.hidden = true
+	if l.predict && l.hidden && l.before != nil {
 		st := l.fold.Snapshot()
 		who := "?"
 		for i, w := range st.Workers {

@@ -434,7 +434,8 @@ func (r *Run) startWorker(slot, incarnation int) error {
 	sl.RequestExit(false)
 	sl.SetState(uint32(sim.StateNew))
 	sl.SetOp(uint32(sim.OpAcquire)) // every worker starts by taking the lock
-	r.seg.Ring(slot).Reset()
+	// The ring is not emptied: what a dead worker published there is still
+	// to be drained into the trace, and the replacement appends after it.
 	pid, err := r.drv.start(slot, incarnation)
 	if err != nil {
 		return err
