@@ -86,7 +86,7 @@ func repair(cfg *Config, seg *shm.Segment, slot int, key trace.OrderKey, rec Rec
 		}
 	}
 	role, id := cfg.SlotRole(slot)
-	if n := sl.PendingN(); role == shm.RoleProducer && n != 0 {
+	if n := sl.PendingN(); role == shm.RoleProducer && n != 0 && !countedCreated(sl, n) {
 		if k := trace.MakeOrderKey(id, n); find(k) != nil {
 			sl.AddCreated()
 			note(trace.OrderCreated, k)
@@ -98,14 +98,28 @@ func repair(cfg *Config, seg *shm.Segment, slot int, key trace.OrderKey, rec Rec
 	o := find(key)
 	switch {
 	case o != nil && o.Status == shm.StatusDone && o.Consumer == id:
-		seg.Ledger(key.Producer() - 1).Complete(key.N())
-		sl.AddCompleted()
-		note(trace.OrderDone, key)
+		if !countedDone(seg, key) {
+			seg.Ledger(key.Producer() - 1).Complete(key.N())
+			sl.AddCompleted()
+			note(trace.OrderDone, key)
+		}
 		return 0
 	case o != nil && o.Status == shm.StatusInPrep && o.Consumer == id:
 		return key
 	}
 	return 0 // its take never happened
+}
+
+// countedCreated reports whether a producer that died creating its n-th
+// order got as far as counting it (its commit counts before it clears
+// PendingN: a death in between must not count it twice).
+func countedCreated(sl shm.Slot, n int) bool { return sl.Created() >= uint64(n) }
+
+// countedDone reports whether the ledger already has order k finished (a
+// kitchen that died after its commit counted the finish, before it let go
+// of the order: counting it again would make it "cooked twice").
+func countedDone(seg *shm.Segment, k trace.OrderKey) bool {
+	return seg.Ledger(k.Producer()-1).Get(k.N()).Completed > 0
 }
 
 // The FaultInjected event's Arg: a kill the scenario asked for, or one
@@ -215,7 +229,7 @@ func repairRing(cfg *Config, seg *shm.Segment, slot int, key trace.OrderKey, rec
 	out := trace.OrderKey(0)
 	switch role {
 	case shm.RoleProducer:
-		if n := sl.PendingN(); n != 0 && queued(trace.MakeOrderKey(id, n)) {
+		if n := sl.PendingN(); n != 0 && !countedCreated(sl, n) && queued(trace.MakeOrderKey(id, n)) {
 			sl.AddCreated() // the head moved: the order is in the queue
 			note(trace.OrderCreated, trace.MakeOrderKey(id, n))
 		}
@@ -231,7 +245,7 @@ func repairRing(cfg *Config, seg *shm.Segment, slot int, key trace.OrderKey, rec
 			clear(entry[:shm.RingSlotSize]) // the tail did not move: no take
 		case inPrep:
 			out = key // taken, not finished: back to the queue
-		case !queued(key):
+		case !queued(key) && !countedDone(seg, key):
 			// Neither in the kitchen nor queued: its finish was published.
 			seg.Ledger(key.Producer() - 1).Complete(key.N())
 			sl.AddCompleted()
