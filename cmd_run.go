@@ -169,7 +169,7 @@ func runScenario(cmd *cobra.Command, args []string, f runFlags, stdout, stderr i
 	logf := func(msg string) {
 		fmt.Fprintf(stderr, "[%s] %s\n", time.Now().Format("15:04:05"), msg)
 	}
-	opts.Log = logf
+	opts.Log = func(m runner.Message) { logf(m.Text) }
 	// Catch Ctrl-C before any worker exists, so that none can be orphaned by
 	// an early one.
 	sigs := make(chan os.Signal, 2)

@@ -32,7 +32,7 @@ func TestSwitchFreeRunToStepped(t *testing.T) {
 	opts.Exe = bin
 	opts.Config.Fast = true
 	opts.Config.Duration = 0
-	opts.Log = func(msg string) { t.Logf("%s %s", time.Now().Format("05.000"), msg) }
+	opts.Log = func(m runner.Message) { t.Logf("%s %s", time.Now().Format("05.000"), m.Text) }
 	r, err := runner.Start(opts)
 	if err != nil {
 		t.Fatal(err)

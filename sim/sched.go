@@ -260,15 +260,3 @@ func Stuck(cfg *Config, seg *shm.Segment) (room, orders []string, stuck bool) {
 	}
 	return room, orders, len(room)+len(orders) > 0
 }
-
-// StuckText says in English who waits for what (see Stuck).
-func StuckText(room, orders []string) string {
-	var parts []string
-	if len(room) > 0 {
-		parts = append(parts, strings.Join(room, " ")+" wait for room in the window")
-	}
-	if len(orders) > 0 {
-		parts = append(parts, strings.Join(orders, " ")+" wait for an order")
-	}
-	return strings.Join(parts, ", ") + ", and nobody is left to give either"
-}

@@ -34,7 +34,8 @@ type logLine struct {
 	now    bool // belongs to the current step (replay)
 	hidden bool // predict mode: what it says is hidden
 	step   uint64
-	event  bool // an event of the run (not a message, not a step's grant)
+	event  bool   // an event of the run (not a message, not a step's grant)
+	key    string // a message of the run: its catalogue key
 }
 
 // procStat is a worker process's CPU and memory use.

@@ -64,7 +64,7 @@ func (a *app) lessonScreen(les *lessons.Lesson) (*lessonScreen, error) {
 	s.side = newLessonSide()
 	l.lay.side = s.side
 
-	o := play.Options{Driver: a.o.Driver, Version: a.o.Version, Exe: a.o.Exe, Log: l.logf, Keep: l.keep, Timeline: timelineWidth}
+	o := play.Options{Driver: a.o.Driver, Version: a.o.Version, Exe: a.o.Exe, Log: l.logf, Lang: a.o.Lang, Keep: l.keep, Timeline: timelineWidth}
 	if a.o.RunsDir != "" && os.MkdirAll(a.o.RunsDir, 0o755) == nil {
 		o.TracePath = filepath.Join(a.o.RunsDir, time.Now().Format("20060102-150405")+"-lesson-"+les.Slug+".trace")
 	}

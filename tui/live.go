@@ -145,14 +145,21 @@ func (l *liveScreen) say(bad bool, key string, args ...any) {
 	l.p.message.SetText(tag(color) + tview.Escape(text) + "[-]")
 }
 
-// logf adds a line to the log from any goroutine (the run's messages).
-func (l *liveScreen) logf(msg string) {
-	if strings.HasPrefix(msg, "lock switched") || strings.HasPrefix(msg, "violation ") {
-		return // the event says it already, with its step
+// logf adds a message of the run to the log, from any goroutine. Those
+// an event says already, with its step, are left out.
+func (l *liveScreen) logf(m runner.Message) {
+	switch m.Key {
+	case "run.lockswitch", "run.violation":
+		return
+	}
+	bad := false
+	switch m.Key {
+	case "run.fault", "run.workerended", "run.recovered", "run.norestart", "run.deadlock",
+		"run.stuck", "run.stuckstep", "run.gaveup", "run.slowleave", "run.notdead", "run.slowstep":
+		bad = true
 	}
 	l.logMu.Lock()
-	l.pending = append(l.pending, logLine{at: time.Now().Format("15:04:05"), text: msg,
-		bad: strings.Contains(msg, "died") || strings.Contains(msg, "killed") || strings.Contains(msg, "stuck")})
+	l.pending = append(l.pending, logLine{at: time.Now().Format("15:04:05"), text: m.Text, bad: bad, key: m.Key})
 	l.logMu.Unlock()
 }
 
@@ -184,7 +191,7 @@ func (l *liveScreen) start() {
 	l.cfg = &cfg
 	l.fold = replay.NewLive(&cfg, len(init), init, l.keep, timelineWidth)
 	opts.OnEvent = l.fold.Apply
-	opts.Log = l.logf
+	opts.Log, opts.Lang = l.logf, l.a.o.Lang
 	l.log, l.pending, l.countdown, l.lastSeq, l.summary = nil, nil, nil, 0, nil
 	l.lockOn = cfg.LockOn
 	l.hidden, l.before = false, nil
@@ -644,7 +651,7 @@ func (l *liveScreen) redraw() {
 	})
 	l.logMu.Lock()
 	for _, line := range l.pending {
-		if strings.Contains(line.text, "the restaurant is stuck") && l.run != nil {
+		if (line.key == "run.stuck" || line.key == "run.stuckstep") && l.run != nil {
 			l.run.ReadSegment(func(seg *shm.Segment) {
 				room, orders, _ := sim.Stuck(l.cfg, seg)
 				none := l.a.tr("ui.word.nobody")

@@ -384,3 +384,33 @@ func TestLiveOriginalControls(t *testing.T) {
 	r.quit()
 	noLeftovers(t, nil)
 }
+
+// In Portuguese the run's own messages are Portuguese too: the graceful
+// stop's nine steps in the log.
+func TestLiveMessagesInPortuguese(t *testing.T) {
+	a, s := testApp(t, i18n.PTBR, 140, 50)
+	a.o.Driver = "inproc"
+	sc, err := scenarios.LoadBundled("restaurante")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Fast, sc.Duration = true, 0
+	l := newLiveScreen(a, sc)
+	r := start(t, a, s, l)
+	a.post(l.start)
+	r.waitFor("executando")
+	r.press("s")
+	screen := r.waitFor("· terminado ")
+	for _, want := range []string{"3/9 parando 2 garçom(ns)", "6/9 parando 3 cozinha(s)", "9/9 removendo o segmento"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the log lacks %q:\n%s", want, screen)
+		}
+	}
+	for _, english := range []string{"stopping", "waiter(s)", "removing the segment"} {
+		if strings.Contains(screen, english) {
+			t.Errorf("English %q on a Portuguese screen:\n%s", english, screen)
+		}
+	}
+	r.quit()
+	noLeftovers(t, nil)
+}

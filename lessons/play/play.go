@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/comanda/comanda/i18n"
 	"github.com/comanda/comanda/lessons"
 	"github.com/comanda/comanda/replay"
 	"github.com/comanda/comanda/scenarios"
@@ -26,7 +27,8 @@ type Options struct {
 	Driver    string                  // "inproc" or "process" (default)
 	TracePath string                  // record the trace here ("" for none)
 	Version   string                  // comanda's version, for the trace header
-	Log       func(msg string)        // the controller's messages; may be nil
+	Log       func(runner.Message)    // the controller's messages, in Lang; may be nil
+	Lang      i18n.Lang               // the language of Log's messages (default English)
 	OnEvent   func(*trace.Event)      // every event, after the Player folded it; may be nil
 	Exe       string                  // the binary that runs the workers ("": this one)
 	Keep      func(*trace.Event) bool // which events the fold keeps for a log (nil: all)
@@ -90,7 +92,7 @@ func start(opts runner.Options, o Options) (*Player, error) {
 	if o.Driver != "" {
 		opts.Driver = o.Driver
 	}
-	opts.TracePath, opts.Version, opts.Log, opts.Exe = o.TracePath, o.Version, o.Log, o.Exe
+	opts.TracePath, opts.Version, opts.Log, opts.Lang, opts.Exe = o.TracePath, o.Version, o.Log, o.Lang, o.Exe
 	cfg := opts.Config
 	init := make([]byte, cfg.DataSize())
 	sim.InitData(&cfg, init)

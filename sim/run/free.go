@@ -43,7 +43,7 @@ func (r *Run) freeLoop() {
 			elapsed := time.Since(r.start)
 			if r.cfg.Duration > 0 && elapsed >= r.cfg.Duration {
 				r.record(trace.TimerFired, -1, int64(r.cfg.Duration), 0, nil)
-				r.logf("time is up (%s): stopping", r.cfg.Duration)
+				r.logf("run.timeup", r.cfg.Duration)
 				r.shutdownFree()
 				return
 			}
@@ -112,7 +112,7 @@ func (r *Run) switchToStepped() error {
 	r.cfg.Mode = sim.ModeStepped
 	r.stepped.Store(true)
 	r.opts.Paused = true
-	r.logf("switched to stepped mode at %s", time.Since(r.start).Round(time.Millisecond))
+	r.logf("run.stepped", time.Since(r.start).Round(time.Millisecond))
 	return nil
 }
 
@@ -128,7 +128,7 @@ func (r *Run) injectAfterFaults(elapsed time.Duration) {
 		}
 		f.Count--
 		r.record(trace.FaultInjected, -1, sim.FaultKill, int64(f.Slot), []byte("killed by the scenario's fault"))
-		r.logf("fault: killing %s (PID %d)", r.cfg.WorkerName(f.Slot), r.PID(f.Slot))
+		r.logf("run.fault", r.cfg.WorkerName(f.Slot), r.PID(f.Slot))
 		r.drv.kill(f.Slot)
 	}
 }
@@ -161,9 +161,9 @@ func (r *Run) onExit(ex exitInfo, stopping bool) {
 		return // it left as its program said (told to, or done): not a death
 	}
 	key, locks := sim.Recover(r.cfg, r.seg, ex.slot, ex.pid, r.sysPID, r.ctl, r.now(), r.seg.Steps())
-	r.logf("%s (PID %d) ended: %s", name, ex.pid, describeExit(ex.status))
+	r.logf("run.workerended", name, ex.pid, describeExit(ex.status))
 	for _, l := range locks {
-		r.logf("%s held lock %d: recovered", name, l+1)
+		r.logf("run.recovered", name, l+1)
 	}
 	if key != 0 {
 		r.requeue(key, ex.slot)
@@ -173,10 +173,10 @@ func (r *Run) onExit(ex exitInfo, stopping bool) {
 	}
 	r.restarts[ex.slot]++
 	if err := r.startWorker(ex.slot, r.restarts[ex.slot]); err != nil {
-		r.logf("could not restart %s: %v", name, err)
+		r.logf("run.norestart", name, err)
 		return
 	}
-	r.logf("%s restarted (PID %d)", name, r.PID(ex.slot))
+	r.logf("run.restarted", name, r.PID(ex.slot))
 }
 
 // maxRestarts bounds restarts per slot, so a worker that cannot start does
@@ -195,7 +195,7 @@ func (r *Run) requeue(k trace.OrderKey, slot int) {
 		time.Sleep(time.Millisecond) // a full ring: let the kitchens take some
 	}
 	r.requeued.Add(1)
-	r.logf("order %s, which %s was preparing, is back in the queue", k, r.cfg.WorkerName(slot))
+	r.logf("run.requeued", k, r.cfg.WorkerName(slot))
 }
 
 // systemSection runs the system worker's current section to its end,
@@ -263,7 +263,7 @@ func (r *Run) checkStuck() {
 		r.stuckSince = time.Now()
 	case !r.stuckSaid && time.Since(r.stuckSince) >= time.Second:
 		r.stuckSaid = true
-		r.logf("the restaurant is stuck: %s", sim.StuckText(room, orders))
+		r.logf("run.stuck", r.names(room), r.names(orders))
 	}
 }
 
@@ -300,7 +300,7 @@ func (r *Run) deadlocked() bool {
 	detail := sim.CycleText(r.cfg, r.seg, cycle)
 	r.ctl.Record(&trace.Event{Step: r.seg.Steps(), Time: r.now(), Kind: trace.InvariantBroken, Worker: trace.System,
 		Arg: int64(sim.InvDeadlock), Arg2: -1, Data: []byte(detail)})
-	r.logf("deadlock: %s; ending the run", detail)
+	r.logf("run.deadlock", detail)
 	return true
 }
 
@@ -319,21 +319,21 @@ func (r *Run) inPreparation() int {
 // 7–9): mark, stop taking orders, stop the waiters, cancel what is pending,
 // let the kitchens finish what they hold, let the kitchens go.
 func (r *Run) shutdownFree() {
-	phase := func(p sim.Phase, count int, format string, args ...any) {
+	phase := func(p sim.Phase, count int, key string, args ...any) {
 		r.phase.Store(int32(p))
 		r.record(trace.ShutdownPhase, -1, int64(p), int64(count), nil)
-		r.logf(format, args...)
+		r.logf(key, args...)
 	}
 	r.seg.SetFlag(shm.FlagShutdown, true)
-	phase(sim.PhaseMarked, 0, "1/9 system marked for shutdown")
-	phase(sim.PhaseNoNewOrders, 0, "2/9 kitchens take no new orders")
+	phase(sim.PhaseMarked, 0, "run.phase1")
+	phase(sim.PhaseNoNewOrders, 0, "run.phase2")
 
 	producers := r.slotsOf(shm.RoleProducer)
-	phase(sim.PhaseStopProducers, len(producers), "3/9 stopping %d waiter(s)", len(producers))
+	phase(sim.PhaseStopProducers, len(producers), "run.phase3", len(producers))
 	if !r.stopSlots(producers) {
 		return
 	}
-	phase(sim.PhaseCancel, 0, "4/9 cancelling pending orders")
+	phase(sim.PhaseCancel, 0, "run.phase4")
 	r.sys.StartCancel()
 	r.systemSection(nil)
 	if r.killed() {
@@ -342,15 +342,15 @@ func (r *Run) shutdownFree() {
 		return
 	}
 	n := len(r.sys.Cancelled())
-	r.logf("   %d pending order(s) cancelled", n)
+	r.logf("run.cancelled", n)
 
 	inPrep := r.inPreparation()
-	phase(sim.PhaseDrain, inPrep, "5/9 waiting for %d order(s) in preparation…", inPrep)
+	phase(sim.PhaseDrain, inPrep, "run.phase5", inPrep)
 	deadline := time.Now().Add(r.cfg.Drain)
 	trail := []int{inPrep}
 	for inPrep > 0 {
 		if r.cfg.Drain > 0 && time.Now().After(deadline) {
-			r.logf("   gave up after %s: %d order(s) still in preparation", r.cfg.Drain, inPrep)
+			r.logf("run.gaveup", r.cfg.Drain, inPrep)
 			break
 		}
 		select {
@@ -366,15 +366,15 @@ func (r *Run) shutdownFree() {
 			inPrep = n
 			trail = append(trail, n)
 			r.record(trace.ShutdownPhase, -1, int64(sim.PhaseDrain), int64(n), nil)
-			r.logf("   waiting for %d order(s)… %s", n, arrows(trail))
+			r.logf("run.waiting", n, arrows(trail))
 		}
 	}
 	consumers := r.slotsOf(shm.RoleConsumer)
-	phase(sim.PhaseStopConsumers, len(consumers), "6/9 stopping %d kitchen(s)", len(consumers))
+	phase(sim.PhaseStopConsumers, len(consumers), "run.phase6", len(consumers))
 	if !r.stopSlots(consumers) {
 		return
 	}
-	r.logf("7/9 every worker reaped; 8/9 writing the report; 9/9 removing the segment")
+	r.logf("run.phase789")
 	r.finish(sim.StopGraceful, nil)
 }
 
@@ -418,7 +418,7 @@ func (r *Run) stopSlots(slots []int) bool {
 			if !killed {
 				for _, i := range slots {
 					if r.alive[i] {
-						r.logf("   %s did not leave within %s: killing it", r.cfg.WorkerName(i), r.cfg.Grace)
+						r.logf("run.slowleave", r.cfg.WorkerName(i), r.cfg.Grace)
 						r.drv.kill(i)
 					}
 				}
@@ -468,7 +468,7 @@ func (r *Run) killAll() {
 			r.alive[ex.slot] = false
 			r.noteExit(ex)
 		case <-deadline:
-			r.logf("some workers did not die within 10 s")
+			r.logf("run.notdead")
 			return
 		}
 	}

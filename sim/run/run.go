@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/comanda/comanda/i18n"
 	"github.com/comanda/comanda/shm"
 	"github.com/comanda/comanda/sim"
 	"github.com/comanda/comanda/trace"
@@ -44,8 +46,10 @@ type Options struct {
 	NoChecks bool
 
 	// Log receives the controller's messages for people: shutdown phases,
-	// deaths, recoveries ("[16:20:30] producers stopped"). May be nil.
-	Log func(msg string)
+	// deaths, recoveries ("3/9 stopping 2 waiter(s)"), in language Lang
+	// (English by default). May be nil.
+	Log  func(m Message)
+	Lang i18n.Lang
 	// OnEvent receives every event of the run, decoded, in order, on the
 	// drainer's goroutine. May be nil.
 	OnEvent func(e *trace.Event)
@@ -209,7 +213,7 @@ func (r *Run) setup() error {
 	case "process":
 		dir := shm.Dir()
 		if gone, _ := shm.Reclaim(dir); len(gone) > 0 {
-			r.logf("removed %d segment file(s) left by a crashed run", len(gone))
+			r.logf("run.leftovers", len(gone))
 		}
 		f, err := shm.Create(dir, g, r.runID)
 		if err != nil {
@@ -377,7 +381,7 @@ func (r *Run) noteViolation(e *trace.Event) {
 	}
 	r.violations = append(r.violations, v)
 	if r.opts.Log != nil && r.vcount[name] <= 3 {
-		r.logf("violation %s at step %d: %s", name, e.Step, e.Data)
+		r.logf("run.violation", name, e.Step, e.Data)
 	}
 }
 
@@ -420,11 +424,27 @@ func (r *Run) now() int64 {
 	return int64(time.Since(r.start))
 }
 
-// logf sends a message to the log.
-func (r *Run) logf(format string, args ...any) {
+// logf sends the message of catalogue key to the log, in the run's
+// language.
+func (r *Run) logf(key string, args ...any) {
 	if r.opts.Log != nil {
-		r.opts.Log(fmt.Sprintf(format, args...))
+		r.opts.Log(Message{Key: key, Text: i18n.T(r.opts.Lang, key, args...)})
 	}
+}
+
+// A Message is one line of the run's log for people: its catalogue key
+// ("run.…", which says what kind of message it is) and its text in the
+// run's language.
+type Message struct {
+	Key, Text string
+}
+
+// names writes a list of workers for a message ("P1 P2", or "nobody").
+func (r *Run) names(list []string) string {
+	if len(list) == 0 {
+		return i18n.T(r.opts.Lang, "run.nobody")
+	}
+	return strings.Join(list, " ")
 }
 
 // startWorker starts the worker of slot and records it.
@@ -505,7 +525,7 @@ func (r *Run) switchLock(on bool) {
 		v = 1
 	}
 	r.record(trace.LockSwitched, -1, v, 0, nil)
-	r.logf("lock switched %s", map[bool]string{true: "on", false: "off"}[on])
+	r.logf("run.lockswitch", i18n.T(r.opts.Lang, map[bool]string{true: "run.on", false: "run.off"}[on]))
 }
 
 // Progress is a glance at a run in progress.
@@ -578,7 +598,7 @@ func (r *Run) finish(reason sim.StopReason, runErr error) {
 			s.Error = joinErr(s.Error, "trace: "+r.traceErr.Error())
 		}
 	}
-	r.logf("run ended: %d created, %d completed, %d cancelled, %d lost", orders.Created, orders.Completed, orders.Cancelled, orders.Lost)
+	r.logf("run.end", orders.Created, orders.Completed, orders.Cancelled, orders.Lost)
 	r.cleanup()
 	r.summary = s
 	close(r.doneCh)

@@ -121,7 +121,7 @@ func (r *Run) steppedLoop() {
 		if takeOver && sched.Policy() != sim.PolicyScript {
 			takeOver, paused = false, true // the replayed part is over: a person takes over
 			r.tookOver.Store(true)
-			r.logf("step %d: the replayed part is over; you take over", m.Steps())
+			r.logf("run.takeover", m.Steps())
 		}
 		if !paused && r.opts.StepDelay > 0 && m.Phase() == sim.PhaseRunning {
 			select {
@@ -135,10 +135,10 @@ func (r *Run) steppedLoop() {
 	}
 	reason, err := m.Stopped()
 	if reason == sim.StopMaxSteps {
-		r.logf("stopped after %d steps (max_steps)", m.Steps())
+		r.logf("run.maxsteps", m.Steps())
 	}
 	if room, orders, stuck := sim.Stuck(r.cfg, r.seg); reason == sim.StopIdle && stuck {
-		r.logf("step %d: the restaurant is stuck: %s", m.Steps(), sim.StuckText(room, orders))
+		r.logf("run.stuckstep", m.Steps(), r.names(room), r.names(orders))
 	}
 	r.seg.SetFlag(shm.FlagExit, true)
 	r.endStepped()
@@ -194,15 +194,15 @@ func (r *Run) awaitExit(slot int, m *sim.Machine) {
 				continue
 			}
 			m.Died(ex.slot, ex.pid)
-			r.logf("%s (PID %d) ended: %s", r.cfg.WorkerName(ex.slot), ex.pid, describeExit(ex.status))
+			r.logf("run.workerended", r.cfg.WorkerName(ex.slot), ex.pid, describeExit(ex.status))
 			if m.Phase() == sim.PhaseRunning && r.restarts[ex.slot] < maxRestarts {
 				r.restarts[ex.slot]++
 				if err := r.startWorker(ex.slot, r.restarts[ex.slot]); err != nil {
-					r.logf("could not restart %s: %v", r.cfg.WorkerName(ex.slot), err)
+					r.logf("run.norestart", r.cfg.WorkerName(ex.slot), err)
 				}
 			}
 		case <-deadline:
-			r.logf("%s did not end within 10 s: killing it", r.cfg.WorkerName(slot))
+			r.logf("run.slowstep", r.cfg.WorkerName(slot))
 			r.drv.kill(slot)
 			deadline = time.After(10 * time.Second)
 		}
