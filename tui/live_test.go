@@ -400,15 +400,25 @@ func TestLiveMessagesInPortuguese(t *testing.T) {
 	a.post(l.start)
 	r.waitFor("executando")
 	r.press("s")
-	screen := r.waitFor("· terminado ")
+	screen := r.waitFor("9/9 removendo o segmento")
+	// The whole log, not only the lines the panel has room for.
+	ch := make(chan string)
+	a.post(func() {
+		var b strings.Builder
+		for _, line := range l.log {
+			b.WriteString(line.text + "\n")
+		}
+		ch <- b.String()
+	})
+	log := <-ch
 	for _, want := range []string{"3/9 parando 2 garçom(ns)", "6/9 parando 3 cozinha(s)", "9/9 removendo o segmento"} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the log lacks %q:\n%s", want, screen)
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q:\n%s", want, log)
 		}
 	}
 	for _, english := range []string{"stopping", "waiter(s)", "removing the segment"} {
-		if strings.Contains(screen, english) {
-			t.Errorf("English %q on a Portuguese screen:\n%s", english, screen)
+		if strings.Contains(log+screen, english) {
+			t.Errorf("English %q on a Portuguese screen:\n%s\n%s", english, screen, log)
 		}
 	}
 	r.quit()
