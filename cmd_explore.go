@@ -10,6 +10,7 @@ import (
 
 	"github.com/comanda/comanda/i18n"
 	"github.com/comanda/comanda/replay"
+	"github.com/comanda/comanda/scenarios"
 	"github.com/comanda/comanda/sim"
 	runner "github.com/comanda/comanda/sim/run"
 	"github.com/comanda/comanda/trace"
@@ -71,7 +72,7 @@ Exit code 0: found (and saved); 1: nothing found within the budget.`,
 				if err != nil {
 					return &exitError{code: 1, err: err}
 				}
-				out = filepath.Join(dir, fmt.Sprintf("explore-%s-%s-%s.trace", slug(s.Name), f.Inv, time.Now().Format("20060102-150405")))
+				out = filepath.Join(dir, fmt.Sprintf("explore-%s-%s-%s.trace", scenarios.Slug(s.Name), f.Inv, time.Now().Format("20060102-150405")))
 			}
 			// Re-run it with real processes and keep the trace.
 			cfg.Mode = sim.ModeStepped
@@ -142,20 +143,6 @@ func tellSchedule(w io.Writer, l i18n.Lang, rep *replay.Replay, inv sim.Invarian
 		}
 	}
 	flush()
-}
-
-// slug makes a name fit for a file name.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-")
 }
 
 // runsDir returns the folder where comanda keeps recorded runs, creating

@@ -1,6 +1,9 @@
 package lessons
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The kinds of Action: what a student can do to a lesson's run.
 const (
@@ -38,24 +41,5 @@ func (a Action) matches(want Action) bool {
 	if a.Kind != want.Kind {
 		return false
 	}
-	return want.Worker == "" || equalFold(a.Worker, want.Worker)
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'a' <= x && x <= 'z' {
-			x -= 'a' - 'A'
-		}
-		if 'a' <= y && y <= 'z' {
-			y -= 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
+	return want.Worker == "" || strings.EqualFold(a.Worker, want.Worker)
 }

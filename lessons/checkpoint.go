@@ -104,7 +104,7 @@ func hasViolation(vs []replay.Violation, kind string) bool {
 // workerOf returns the worker called name in st, or nil.
 func workerOf(st *replay.State, name string) *replay.Worker {
 	for i := range st.Workers {
-		if equalFold(st.Workers[i].Name, name) {
+		if strings.EqualFold(st.Workers[i].Name, name) {
 			return &st.Workers[i]
 		}
 	}

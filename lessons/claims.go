@@ -107,7 +107,7 @@ func (c Claim) matches(r *replay.Replay, e *trace.Event) bool {
 	} else if e.Kind.String() != c.Event {
 		return false
 	}
-	if c.Worker != "" && !equalFold(r.WorkerName(e.Worker), c.Worker) {
+	if c.Worker != "" && !strings.EqualFold(r.WorkerName(e.Worker), c.Worker) {
 		return false
 	}
 	if c.Order != "" && e.Order.String() != c.Order {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/comanda/comanda/scenarios"
 )
 
 // ErrUnknownLesson is returned by Find when no lesson has the number or
@@ -82,44 +84,11 @@ func (e *errs) err() error {
 // Pos is a place in a file: 1-based line and column (in characters).
 type Pos struct{ Line, Col int }
 
-// suggest returns the word of words closest to w, if it is close enough to
-// be what was meant.
-func suggest(w string, words []string) string {
-	best, bestD := "", len(w)/2+2
-	for _, c := range words {
-		if d := distance(strings.ToLower(w), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// didYouMean formats a suggestion, or nothing.
+// didYouMean formats a suggestion among words for w (see
+// scenarios.Suggest), or nothing.
 func didYouMean(w string, words []string) string {
-	if s := suggest(w, words); s != "" {
+	if s := scenarios.Suggest(w, words); s != "" {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return ""
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

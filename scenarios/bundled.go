@@ -50,7 +50,7 @@ func LoadBundled(name string) (*Scenario, error) {
 	if !ok {
 		names := Bundled()
 		return nil, fmt.Errorf("%w %q%s; the bundled scenarios are: %s (to load a file, give its path ending in .toml)",
-			ErrUnknownScenario, name, didYouMean(suggest(name, names)), strings.Join(names, ", "))
+			ErrUnknownScenario, name, didYouMean(Suggest(name, names)), strings.Join(names, ", "))
 	}
 	return Parse(name, src)
 }
@@ -77,4 +77,19 @@ func isPath(s string) bool {
 	}
 	info, err := os.Stat(s)
 	return err == nil && info.Mode().IsRegular()
+}
+
+// Slug turns a scenario's name into a part of a file name: "Lost update"
+// becomes "lost-update".
+func Slug(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
 }

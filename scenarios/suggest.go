@@ -2,12 +2,12 @@ package scenarios
 
 import "strings"
 
-// suggest returns the candidate that word was probably meant to be, or ""
+// Suggest returns the candidate that word was probably meant to be, or ""
 // when none is close. A candidate is close when it differs only in case or
 // in "-" against "_", or when it is at most two edits away (an edit being
 // an insertion, a deletion, a substitution or the swap of two neighbouring
 // characters). Between equally close candidates the first one wins.
-func suggest(word string, candidates []string) string {
+func Suggest(word string, candidates []string) string {
 	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
 	for _, c := range candidates {
 		if norm(c) == norm(word) {

@@ -137,7 +137,7 @@ func unknownMessage(ts *tableSchema, parts []string, header, array bool) (msg, m
 		for _, sub := range ts.tables {
 			headers = append(headers, sub.header())
 		}
-		if s := suggest(name, tableNames(ts)); s != "" {
+		if s := Suggest(name, tableNames(ts)); s != "" {
 			return fmt.Sprintf("unknown table %s (did you mean %s?)", written, ts.table(s).header()), s
 		}
 		return fmt.Sprintf("unknown table %s (valid tables: %s)", written, strings.Join(headers, ", ")), ""
@@ -153,7 +153,7 @@ func unknownMessage(ts *tableSchema, parts []string, header, array bool) (msg, m
 	if home := homesOf(name, ts); home != "" {
 		return msg + "; " + home, ""
 	}
-	if s := suggest(name, ts.names()); s != "" {
+	if s := Suggest(name, ts.names()); s != "" {
 		return msg + didYouMean(s), s
 	}
 	return msg + " (valid keys: " + strings.Join(ts.names(), ", ") + ")", ""

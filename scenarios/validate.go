@@ -182,7 +182,7 @@ func (v *validator) enum(key, value, noun string, choices []string) bool {
 		return true
 	}
 	v.bad(key, "%s is not %s%s; expected one of: %s", quote(value), noun,
-		didYouMean(suggest(value, choices)), strings.Join(choices, ", "))
+		didYouMean(Suggest(value, choices)), strings.Join(choices, ", "))
 	return false
 }
 

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/comanda/comanda/shm"
@@ -135,30 +136,11 @@ func (c *Config) WorkerName(i int) string {
 // SlotOf returns the slot of the worker named name ("P1", "c2"), or -1.
 func (c *Config) SlotOf(name string) int {
 	for i := 0; i < c.Workers(); i++ {
-		if equalFold(c.WorkerName(i), name) {
+		if strings.EqualFold(c.WorkerName(i), name) {
 			return i
 		}
 	}
 	return -1
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'a' <= x && x <= 'z' {
-			x -= 'a' - 'A'
-		}
-		if 'a' <= y && y <= 'z' {
-			y -= 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // DataSize returns the size of the data region for the protocol.

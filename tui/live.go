@@ -182,7 +182,7 @@ func (l *liveScreen) start() {
 		opts.TracePath, l.a.o.TraceFile = l.a.o.TraceFile, ""
 	case l.a.o.RunsDir != "":
 		if err := os.MkdirAll(l.a.o.RunsDir, 0o755); err == nil {
-			opts.TracePath = filepath.Join(l.a.o.RunsDir, time.Now().Format("20060102-150405")+"-"+slug(opts.Config.Scenario)+".trace")
+			opts.TracePath = filepath.Join(l.a.o.RunsDir, time.Now().Format("20060102-150405")+"-"+scenarios.Slug(opts.Config.Scenario)+".trace")
 		}
 	}
 	cfg := opts.Config
@@ -608,10 +608,9 @@ func (l *liveScreen) tick() {
 	l.redraw()
 }
 
-// ended notes the end of the run.
-func (l *liveScreen) ended() {
-	l.state = stateEnded
-	l.summary = l.run.Wait()
+// release lets go of what serves a run while it goes on: the process
+// sampler and the goroutine that carries commands to the run.
+func (l *liveScreen) release() {
 	if l.procs != nil {
 		l.procs.close()
 		l.procs = nil
@@ -620,6 +619,13 @@ func (l *liveScreen) ended() {
 		close(l.cmds)
 		l.cmds = nil
 	}
+}
+
+// ended notes the end of the run.
+func (l *liveScreen) ended() {
+	l.state = stateEnded
+	l.summary = l.run.Wait()
+	l.release()
 	o := l.summary.Orders
 	if l.summary.Error != "" {
 		l.say(true, "ui.msg.ended", l.summary.Error)
@@ -821,14 +827,7 @@ func (l *liveScreen) close() {
 		case <-time.After(20 * time.Second):
 		}
 	}
-	if l.procs != nil {
-		l.procs.close()
-		l.procs = nil
-	}
-	if l.cmds != nil {
-		close(l.cmds)
-		l.cmds = nil
-	}
+	l.release()
 }
 
 // notify tells a lesson what the student did.
@@ -836,20 +835,6 @@ func (l *liveScreen) notify(a lessonAction) {
 	if l.onAction != nil {
 		l.onAction(a)
 	}
-}
-
-// slug turns a scenario's name into a file name part.
-func slug(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-")
 }
 
 // A lessonAction is something the student did that a lesson may wait for.
