@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,26 +16,11 @@ import (
 	"github.com/rivo/tview"
 )
 
-var uiKey = regexp.MustCompile(`"(ui\.[a-z0-9_.-]*[a-z0-9])"`)
-
-// Every text the interface shows is in both catalogues: the keys written
-// in the code, and those it builds (a panel's name, a role, an activity, a
-// mode, a key's help).
+// Every text the interface builds from parts is in both catalogues: a
+// panel's name, a role, an activity, a mode, a key's help, an invariant's
+// meaning. (The keys written out whole are checked by i18n's tests.)
 func TestUIKeysInCatalogues(t *testing.T) {
 	want := map[string]bool{}
-	files, _ := filepath.Glob("*.go")
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range uiKey.FindAllStringSubmatch(string(src), -1) {
-			want[m[1]] = true
-		}
-	}
 	for _, name := range paneOrder {
 		want["ui.pane."+name] = true
 	}
@@ -54,9 +38,6 @@ func TestUIKeysInCatalogues(t *testing.T) {
 	}
 	for _, inv := range sim.Invariants() {
 		want["inv."+inv.String()] = true // replay.ViolationText
-	}
-	if len(want) < 100 {
-		t.Fatalf("found only %d keys: the scan is broken", len(want))
 	}
 	for _, lang := range i18n.Langs {
 		have := map[string]bool{}

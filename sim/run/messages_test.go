@@ -1,48 +1,10 @@
 package run
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/comanda/comanda/i18n"
 )
-
-var messageKey = regexp.MustCompile(`"(run\.[a-z0-9]+)"`)
-
-// Every message the run logs is in both catalogues.
-func TestMessagesInCatalogues(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	used := map[string]bool{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range messageKey.FindAllStringSubmatch(string(src), -1) {
-			used[m[1]] = true
-		}
-	}
-	if len(used) < 25 {
-		t.Fatalf("found %d message keys: the scan is broken", len(used))
-	}
-	for _, lang := range i18n.Langs {
-		have := map[string]bool{}
-		for _, k := range i18n.Keys(lang) {
-			have[k] = true
-		}
-		for k := range used {
-			if !have[k] {
-				t.Errorf("%s: the run logs %q, which the catalogue lacks", lang, k)
-			}
-		}
-	}
-}
 
 // A message is written in the run's language.
 func TestMessageLanguage(t *testing.T) {
