@@ -141,6 +141,9 @@ func runScenario(cmd *cobra.Command, args []string, f runFlags, stdout, stderr i
 	if f.json && !f.headless {
 		return badInput(errors.New("--json goes with --headless (the summary is printed at the end of a run without the screen)"))
 	}
+	if _, _, err := f.ui.resolve(); err != nil {
+		return err // even headless, where the screen's flags do nothing, a wrong value is a mistake
+	}
 	s, err := loadScenario(cmd, args, f)
 	if err != nil {
 		return err

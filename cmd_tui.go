@@ -26,24 +26,34 @@ func addUIFlags(cmd *cobra.Command, f *uiFlags) {
 	cmd.Flags().StringVar(&f.theme, "theme", "", "default, or contrast for a projector (default: $COMANDA_THEME)")
 }
 
-// errNoTerminal says the screen needs a terminal.
-var errNoTerminal = errors.New("the screen needs a terminal: run comanda in one (or use --headless, --info, --list)")
-
-// uiOptions returns the terminal UI's options, or why it cannot open.
-func uiOptions(f uiFlags, stderr io.Writer) (tui.Options, error) {
-	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
-		return tui.Options{}, badInput(errNoTerminal)
-	}
+// resolve checks the flags and returns the language and the theme
+// (--theme, else $COMANDA_THEME; "" for the default).
+func (f uiFlags) resolve() (i18n.Lang, string, error) {
 	l, err := chooseLang(f.lang)
 	if err != nil {
-		return tui.Options{}, err
+		return "", "", err
 	}
 	theme := f.theme
 	if theme == "" {
 		theme = os.Getenv("COMANDA_THEME")
 	}
 	if theme != "" && theme != "default" && theme != "contrast" {
-		return tui.Options{}, badInput(fmt.Errorf("--theme %q: expected default or contrast", theme))
+		return "", "", badInput(fmt.Errorf("theme %q (--theme or COMANDA_THEME): expected default or contrast", theme))
+	}
+	return l, theme, nil
+}
+
+// errNoTerminal says the screen needs a terminal.
+var errNoTerminal = errors.New("the screen needs a terminal: run comanda in one (or use --headless, --info, --list)")
+
+// uiOptions returns the terminal UI's options, or why it cannot open.
+func uiOptions(f uiFlags, stderr io.Writer) (tui.Options, error) {
+	l, theme, err := f.resolve()
+	if err != nil {
+		return tui.Options{}, err
+	}
+	if !term.IsTerminal(int(os.Stdout.Fd())) || !term.IsTerminal(int(os.Stdin.Fd())) {
+		return tui.Options{}, badInput(errNoTerminal)
 	}
 	o := tui.Options{Lang: l, Theme: theme, Version: version}
 	if dir, err := runsDir(); err == nil {
