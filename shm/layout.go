@@ -9,10 +9,10 @@ import (
 	"unsafe"
 )
 
-// Layout constants. The offset table in doc.go draws them.
+// Layout constants. The table in doc.go draws the whole segment.
 const (
 	Magic         = "COMANDA\x01" // first 8 bytes of every segment
-	LayoutVersion = 1             // bumped when any offset below changes
+	LayoutVersion = 2             // bumped when any offset below changes
 
 	MaxWorkers = 40             // worker slots in the header; the last is the controller's
 	SlotSize   = 256            // bytes per slot
@@ -52,7 +52,7 @@ const (
 // ones (the lock words, the event counter) do not slow each other down.
 const (
 	offFlags      = 128
-	offLock0      = 192 // lock words: offLock0 + 64*i
+	offLock0      = 192 // lock i: its word at offLock0 + 64*i, its sleepers word 8 bytes on
 	offEventSeq   = 320
 	offStepSeq    = 384
 	offWriteStamp = 448
@@ -80,37 +80,37 @@ const (
 
 // Slot fields, relative to the slot's start.
 const (
-	slPID         = 0
-	slRole        = 4 // u8
-	slID          = 5 // u8
-	slState       = 8
-	slOp          = 12
-	slHeartbeat   = 16
-	slWakeAt      = 24
-	slCreated     = 32
-	slTaken       = 40
-	slCompleted   = 48
-	slOrder       = 56
-	slAcquired    = 64
-	slContended   = 72
-	slWaitTotal   = 80
-	slWaitMax     = 88
-	slPending     = 96
-	slSteps       = 104
-	slIncarnation = 112
-	slBlockedOn   = 116
-	slHolds       = 120
-	slExitReq     = 124
-	slRingHead    = 128 // own cache line: written by the worker
-	slRingTail    = 192 // own cache line: written by the controller
-	slTurn        = 200 // stepped mode: bumped by the controller to grant a step
-	slWaitWord    = 204 // what a waiting worker waits on: 1 queue, 2 space
-	slWaitVal     = 208 // the value it saw
-	slWriting     = 212 // 1 while a paced write is half done
-	slDieHolding  = 216 // faults: die mid-write this many times more
-	slPendingN    = 220 // a producer's order being committed (0: none)
-	slParked      = 240 // 1: the worker waits for stepped-mode turns
-	slPrivLock    = 224 // lock_scope = "per-process": this worker's private locks (2 words)
+	slPID          = 0
+	slRole         = 4 // u8
+	slID           = 5 // u8
+	slState        = 8
+	slOp           = 12
+	slHeartbeat    = 16
+	slWakeAt       = 24
+	slCreated      = 32
+	slTaken        = 40
+	slCompleted    = 48
+	slOrder        = 56
+	slAcquired     = 64
+	slContended    = 72
+	slWaitTotal    = 80
+	slWaitMax      = 88
+	slPending      = 96
+	slIncarnation  = 112
+	slBlockedOn    = 116
+	slHolds        = 120
+	slExitReq      = 124
+	slRingHead     = 128 // own cache line: written by the worker
+	slRingTail     = 192 // own cache line: written by the controller
+	slTurn         = 200 // stepped mode: bumped by the controller to grant a step
+	slWaitWord     = 204 // what a waiting worker waits on: 1 queue, 2 space
+	slWaitVal      = 208 // the value it saw
+	slWriting      = 212 // 1 while a paced write is half done
+	slDieHolding   = 216 // faults: die mid-write this many times more
+	slPendingN     = 220 // a producer's order being committed (0: none)
+	slParked       = 240 // 1: the worker waits for stepped-mode turns
+	slPrivLock     = 224 // lock_scope = "per-process": this worker's private locks (2 words)
+	slPrivSleepers = 248 // the private locks' sleepers word (one for both)
 )
 
 // ErrBadSegment is returned when a segment's header is not one this version
@@ -286,7 +286,7 @@ func (s *Segment) SetFlag(f uint32, on bool) {
 }
 
 // Lock returns lock i (0 ≤ i < MaxLocks).
-func (s *Segment) Lock(i int) Lock { return lockAt(s.b, offLock0+64*i) }
+func (s *Segment) Lock(i int) Lock { return lockAt(s.b, offLock0+64*i, offLock0+64*i+8) }
 
 // NextSeq takes the next global event sequence number (1, 2, 3, …).
 func (s *Segment) NextSeq() uint64 { return atomic.AddUint64(s.u64(offEventSeq), 1) }
@@ -296,6 +296,10 @@ func (s *Segment) Seq() uint64 { return atomic.LoadUint64(s.u64(offEventSeq)) }
 
 // NextStep takes the next global step number (1, 2, 3, …).
 func (s *Segment) NextStep() uint64 { return atomic.AddUint64(s.u64(offStepSeq), 1) }
+
+// AddSteps counts n steps taken and returns the new count (free mode
+// without a full trace counts its steps in batches).
+func (s *Segment) AddSteps(n uint64) uint64 { return atomic.AddUint64(s.u64(offStepSeq), n) }
 
 // Steps returns the number of steps taken so far.
 func (s *Segment) Steps() uint64 { return atomic.LoadUint64(s.u64(offStepSeq)) }
@@ -469,6 +473,15 @@ func (sl Slot) store32(f int, v uint32) { atomic.StoreUint32(sl.u32(f), v) }
 func (sl Slot) load64(f int) uint64     { return atomic.LoadUint64(sl.u64(f)) }
 func (sl Slot) store64(f int, v uint64) { atomic.StoreUint64(sl.u64(f), v) }
 
+// publish32 stores v unless the field holds it already. A worker publishes
+// its op and state at every step, and they rarely all change: a load is a
+// plain read, while an atomic store is a locked instruction.
+func (sl Slot) publish32(f int, v uint32) {
+	if sl.load32(f) != v {
+		sl.store32(f, v)
+	}
+}
+
 // Init gives the slot its role and number; the controller calls it before
 // the run starts.
 func (sl Slot) Init(r Role, id int) {
@@ -492,13 +505,13 @@ func (sl Slot) SetPID(pid int) { sl.store32(slPID, uint32(pid)) }
 func (sl Slot) State() uint32 { return sl.load32(slState) }
 
 // SetState publishes the worker's state.
-func (sl Slot) SetState(v uint32) { sl.store32(slState, v) }
+func (sl Slot) SetState(v uint32) { sl.publish32(slState, v) }
 
 // Op returns the operation the worker will do at its next step.
 func (sl Slot) Op() uint32 { return sl.load32(slOp) }
 
 // SetOp publishes the next operation.
-func (sl Slot) SetOp(v uint32) { sl.store32(slOp, v) }
+func (sl Slot) SetOp(v uint32) { sl.publish32(slOp, v) }
 
 // Heartbeat returns the last time the worker proved it was alive (ns).
 func (sl Slot) Heartbeat() int64 { return int64(sl.load64(slHeartbeat)) }
@@ -575,12 +588,6 @@ func (sl Slot) Pending() uint64 { return sl.load64(slPending) }
 // SetPending sets the event horizon.
 func (sl Slot) SetPending(v uint64) { sl.store64(slPending, v) }
 
-// Steps returns how many steps the worker took.
-func (sl Slot) Steps() uint64 { return sl.load64(slSteps) }
-
-// AddStep counts one more step.
-func (sl Slot) AddStep() { atomic.AddUint64(sl.u64(slSteps), 1) }
-
 // Incarnation returns how many times the slot's worker was restarted.
 func (sl Slot) Incarnation() int { return int(sl.load32(slIncarnation)) }
 
@@ -591,13 +598,13 @@ func (sl Slot) SetIncarnation(n int) { sl.store32(slIncarnation, uint32(n)) }
 func (sl Slot) BlockedOn() int { return int(sl.load32(slBlockedOn)) }
 
 // SetBlockedOn publishes the lock the worker waits for (1-based; 0: none).
-func (sl Slot) SetBlockedOn(v int) { sl.store32(slBlockedOn, uint32(v)) }
+func (sl Slot) SetBlockedOn(v int) { sl.publish32(slBlockedOn, uint32(v)) }
 
 // Holds returns the bitmask of locks the worker holds.
 func (sl Slot) Holds() uint32 { return sl.load32(slHolds) }
 
 // SetHolds publishes the locks the worker holds.
-func (sl Slot) SetHolds(v uint32) { sl.store32(slHolds, v) }
+func (sl Slot) SetHolds(v uint32) { sl.publish32(slHolds, v) }
 
 // ExitRequested reports whether the controller asked this worker to exit.
 func (sl Slot) ExitRequested() bool { return sl.load32(slExitReq) != 0 }
@@ -613,7 +620,9 @@ func (sl Slot) RequestExit(on bool) {
 
 // PrivateLock returns the slot's own lock i, the one a worker uses with
 // lock_scope = "per-process" (the original's bug: nobody else ever looks at it).
-func (sl Slot) PrivateLock(i int) Lock { return lockAt(sl.s.b, sl.off+slPrivLock+8*i) }
+func (sl Slot) PrivateLock(i int) Lock {
+	return lockAt(sl.s.b, sl.off+slPrivLock+8*i, sl.off+slPrivSleepers)
+}
 
 // TurnWord returns the word the controller bumps to grant this worker one
 // step in stepped mode; the worker sleeps on it.
@@ -627,8 +636,8 @@ func (sl Slot) Waiting() (word int, val uint32) {
 
 // SetWaiting publishes what the worker waits on.
 func (sl Slot) SetWaiting(word int, val uint32) {
-	sl.store32(slWaitVal, val)
-	sl.store32(slWaitWord, uint32(word))
+	sl.publish32(slWaitVal, val)
+	sl.publish32(slWaitWord, uint32(word))
 }
 
 // Writing reports whether the worker is between the chunks of a paced

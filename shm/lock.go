@@ -6,34 +6,43 @@ import (
 	"unsafe"
 )
 
-// A Lock is a cross-process mutex in shared memory: one 64-bit word.
+// A Lock is a cross-process mutex in shared memory: a lock word and a
+// sleepers word.
 //
-//	bits 63–32  generation: bumped by every acquisition
-//	bit  30     waiters: somebody may sleep on the word and needs a wake-up
-//	bits 29–0   owner PID, 0 when the lock is free
+//	lock word:     bits 63–32 generation, bumped by every acquisition;
+//	               bits 31–0 owner PID, 0 when the lock is free
+//	sleepers word: bit i set while the worker in slot i sleeps on the lock
 //
 // Acquire is a compare-and-swap from free to "me", so an uncontended
 // acquire+release costs two atomic instructions and no system call. A
-// waiter that finds the lock held spins a little, then sets the waiters bit
-// and sleeps on the word's low 32 bits (a futex on Linux), which every
-// release changes. A release wakes one sleeper when the bit is set, and a
-// woken waiter that gets the lock sets the bit again in its own word (others
-// may still sleep): so at most one woken waiter is on its way at a time,
-// and a release with nobody asleep makes no system call.
+// waiter that finds the lock held spins a little, then sets its bit in the
+// sleepers word and sleeps on the lock word's low 32 bits (a futex on
+// Linux), which every release changes. A release makes the wake-up system
+// call only when a sleeper's bit is set: a lock handed between processes
+// that spin costs no system call at all.
+//
+// No wake-up is lost: the sleeper sets its bit before the kernel compares
+// the word, and the releaser changes the word before it reads the bits (Go's
+// atomics are sequentially consistent). Either the releaser sees the bit and
+// wakes, or the kernel sees the changed word and does not sleep.
 type Lock struct {
-	word *uint64
+	word     *uint64
+	sleepers *uint64
 }
 
-// lockAt returns the lock whose word is at b[off].
-func lockAt(b []byte, off int) Lock { return Lock{(*uint64)(unsafe.Pointer(&b[off]))} }
+// lockAt returns the lock whose word is at b[off] and sleepers word at
+// b[sleepOff].
+func lockAt(b []byte, off, sleepOff int) Lock {
+	return Lock{(*uint64)(unsafe.Pointer(&b[off])), (*uint64)(unsafe.Pointer(&b[sleepOff]))}
+}
 
 // NewLock returns a lock in ordinary memory (for tests and benchmarks).
-func NewLock() Lock { return lockAt(NewMemory(8), 0) }
+func NewLock() Lock { return lockAt(NewMemory(16), 0, 8) }
 
-const (
-	lockOwnerMask = 1<<30 - 1
-	lockWaiters   = 1 << 30
-)
+const lockOwnerMask = 1<<32 - 1
+
+// MaxSleepers is how many distinct sleepers the sleepers word tells apart.
+const MaxSleepers = 64
 
 // LockOwner returns the PID that holds a lock word value (0: free).
 func LockOwner(v uint64) int { return int(v & lockOwnerMask) }
@@ -44,39 +53,37 @@ func LockGeneration(v uint64) uint32 { return uint32(v >> 32) }
 // Load returns the lock word's current value.
 func (l Lock) Load() uint64 { return atomic.LoadUint64(l.word) }
 
+// Sleepers returns the sleepers word: bit i is set while slot i sleeps.
+func (l Lock) Sleepers() uint64 { return atomic.LoadUint64(l.sleepers) }
+
 // Same reports whether l and m are the same lock.
 func (l Lock) Same(m Lock) bool { return l.word == m.word }
 
 // TryLock makes one attempt to take the lock for pid. It returns whether it
 // succeeded and the word it saw (whose owner is the holder when it failed).
-// A waiter that slept on the lock passes waited: its word keeps the waiters
-// bit, since others may still be asleep.
-func (l Lock) TryLock(pid int, waited bool) (bool, uint64) {
+func (l Lock) TryLock(pid int) (bool, uint64) {
 	v := atomic.LoadUint64(l.word)
 	if LockOwner(v) != 0 {
 		return false, v
 	}
 	nw := (uint64(LockGeneration(v))+1)<<32 | uint64(pid)&lockOwnerMask
-	if waited {
-		nw |= lockWaiters
-	}
 	if atomic.CompareAndSwapUint64(l.word, v, nw) {
 		return true, nw
 	}
 	return false, atomic.LoadUint64(l.word)
 }
 
-// Unlock frees the lock and wakes a sleeper if the waiters bit says there
-// may be one. Only the holder calls it.
+// Unlock frees the lock, keeping its generation, and wakes one sleeper if
+// anybody sleeps. Only the holder calls it.
 func (l Lock) Unlock() {
 	for {
 		v := atomic.LoadUint64(l.word)
-		if atomic.CompareAndSwapUint64(l.word, v, v&^(1<<32-1)) { // keep the generation
-			if v&lockWaiters != 0 {
-				Wake32(l.low(), 1)
-			}
-			return
+		if atomic.CompareAndSwapUint64(l.word, v, v&^lockOwnerMask) {
+			break
 		}
+	}
+	if atomic.LoadUint64(l.sleepers) != 0 {
+		Wake32(l.low(), 1)
 	}
 }
 
@@ -84,15 +91,22 @@ func (l Lock) Unlock() {
 // is known to be dead) for one owned by pid. It fails if the word changed,
 // which means somebody else recovered the lock first.
 func (l Lock) TakeOver(seen uint64, pid int) bool {
-	nw := (uint64(LockGeneration(seen))+1)<<32 | uint64(pid)&lockOwnerMask | lockWaiters
+	nw := (uint64(LockGeneration(seen))+1)<<32 | uint64(pid)&lockOwnerMask
 	return atomic.CompareAndSwapUint64(l.word, seen, nw)
 }
 
 // WakeAll wakes every sleeper (after a recovery).
 func (l Lock) WakeAll() { Wake32(l.low(), 1<<30) }
 
-// low returns the word's low 32 bits (owner and waiters bit), which sleepers
-// wait on. The word is little-endian.
+// Forget clears the sleeper bit of slot who, which died (maybe asleep on
+// the lock): releases stop making wake-up calls for it.
+func (l Lock) Forget(who int) { atomic.AndUint64(l.sleepers, ^sleeperBit(who)) }
+
+// sleeperBit returns who's bit in the sleepers word.
+func sleeperBit(who int) uint64 { return 1 << (uint(who) % MaxSleepers) }
+
+// low returns the word's low 32 bits (the owner), which sleepers wait on.
+// The word is little-endian.
 func (l Lock) low() *uint32 { return (*uint32)(unsafe.Pointer(l.word)) }
 
 // spinTries is how many times a waiter looks at a held lock word before it
@@ -114,36 +128,32 @@ func (l Lock) Spin(seen uint64) bool {
 	return false
 }
 
-// Sleep sets the waiters bit on the word seen and sleeps until the word
-// changes (or timeout). It returns at once when the word changed already,
-// or when the lock is free (nobody would wake a sleeper).
-func (l Lock) Sleep(seen uint64, timeout time.Duration) {
+// Sleep sleeps, as slot who, until the lock word changes from seen (or
+// timeout). It returns at once when the word changed already, or when the
+// lock is free (nobody would wake a sleeper).
+func (l Lock) Sleep(seen uint64, who int, timeout time.Duration) {
 	if LockOwner(seen) == 0 {
 		return
 	}
-	if seen&lockWaiters == 0 {
-		if !atomic.CompareAndSwapUint64(l.word, seen, seen|lockWaiters) {
-			return
-		}
-		seen |= lockWaiters
-	}
+	bit := sleeperBit(who)
+	atomic.OrUint64(l.sleepers, bit)
 	Wait32(l.low(), uint32(seen), timeout)
+	atomic.AndUint64(l.sleepers, ^bit)
 }
 
-// Acquire takes the lock for pid, spinning briefly and then sleeping.
-// Workers take the lock one step at a time through TryLock (so that a step
-// can be paused); Acquire is the whole loop, for benchmarks and tests.
-func (l Lock) Acquire(pid int) {
-	waited := false
+// Acquire takes the lock for pid (sleeping as slot who), spinning briefly
+// and then sleeping. Workers take the lock one step at a time through
+// TryLock (so that a step can be paused); Acquire is the whole loop, for
+// benchmarks and tests.
+func (l Lock) Acquire(pid, who int) {
 	for {
-		ok, seen := l.TryLock(pid, waited)
+		ok, seen := l.TryLock(pid)
 		if ok {
 			return
 		}
 		if l.Spin(seen) {
 			continue
 		}
-		l.Sleep(seen, 100*time.Millisecond)
-		waited = true
+		l.Sleep(seen, who, 100*time.Millisecond)
 	}
 }

@@ -13,7 +13,7 @@ func BenchmarkLockUncontended(b *testing.B) {
 	l := NewLock()
 	pid := os.Getpid()
 	for b.Loop() {
-		l.Acquire(pid)
+		l.Acquire(pid, 0)
 		l.Unlock()
 	}
 }
@@ -36,7 +36,7 @@ func BenchmarkLockContendedProcesses(b *testing.B) {
 	var cmds []*exec.Cmd
 	for i := 0; i < procs; i++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestLockHammerHelper$")
-		cmd.Env = append(os.Environ(), "COMANDA_LOCK_HAMMER="+f.Path, "COMANDA_LOCK_EACH="+strconv.Itoa(each),
+		cmd.Env = append(os.Environ(), "COMANDA_LOCK_HAMMER="+f.Path, "COMANDA_LOCK_EACH="+strconv.Itoa(each), "COMANDA_LOCK_WHO="+strconv.Itoa(i),
 			"COMANDA_LOCK_START="+strconv.FormatInt(time.Now().Add(300*time.Millisecond).UnixNano(), 10))
 		cmds = append(cmds, cmd)
 	}

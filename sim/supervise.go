@@ -26,6 +26,7 @@ func Recover(cfg *Config, seg *shm.Segment, slot, pid, sysPID int, rec Recorder,
 	var held []shm.Lock
 	for i := 0; i < cfg.Locks; i++ {
 		lock := lockOf(cfg, seg, slot, i)
+		lock.Forget(slot) // it may have died asleep on the lock
 		v := lock.Load()
 		if pid == 0 || shm.LockOwner(v) != pid {
 			continue

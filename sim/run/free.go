@@ -278,7 +278,7 @@ func (r *Run) underLocks(fn func()) bool {
 	}()
 	for i := 0; i < r.cfg.Locks; i++ {
 		l := r.seg.Lock(i)
-		if ok, _ := l.TryLock(r.sysPID, false); !ok {
+		if ok, _ := l.TryLock(r.sysPID); !ok {
 			return false
 		}
 		held = append(held, l)
