@@ -44,6 +44,15 @@ func frame(region []byte) ([]byte, error) {
 	return region[4 : 4+n], nil
 }
 
+// FrameHeader is the size of a frame's length header.
+const FrameHeader = 4
+
+// SealFrame writes the length header of a frame whose JSON was encoded in
+// place, after FrameHeader bytes left for it.
+func SealFrame(frame []byte) {
+	binary.LittleEndian.PutUint32(frame, uint32(len(frame)-FrameHeader))
+}
+
 // AppendFrame appends [u32 length][json]: the bytes a writer puts at the
 // start of a seed region or of a shadow copy.
 func AppendFrame(dst, json []byte) []byte {

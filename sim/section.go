@@ -32,6 +32,7 @@ func (w *Worker) blob(region []byte) ([]byte, error) {
 // read loads the board and prepares the write the section makes.
 func (w *Worker) read(env *Env) Outcome {
 	w.noteVersions(env)
+	w.json = w.json[:0] // what it wrote last is no longer its board (see Wrote)
 	region := env.Seg.Data()
 	w.readStamp = env.Seg.LoadWriteStamp()
 	w.emit(env, trace.MemRead, 0, 0, 0, int64(w.readLength(region)), nil)
@@ -245,15 +246,17 @@ func orderKey(o *shm.Order) trace.OrderKey {
 // original trimmed it for the seed protocol.
 func (w *Worker) encode(env *Env) {
 	drops := w.commit.drops
+	// The frame is the length header, then the JSON, encoded in place.
 	// Orders the section did not change are copied from what was read
 	// instead of being formatted again.
-	json, spans := w.dec.AppendMapped(w.scratch[:0], &w.board, w.src, w.spans[:0])
+	frame := append(w.out[:0], make([]byte, shm.FrameHeader)...)
+	frame, spans := w.dec.AppendMapped(frame, &w.board, w.src, w.spans[:0])
 	if w.cfg.Protocol == ProtoSeed {
 		// The original: over BUFFER_SIZE-100 bytes, keep the newest 50
 		// orders, whatever their state.
-		for len(json) > shm.SeedTrimAt && len(w.board.Orders) > w.cfg.Capacity {
+		for len(frame)-shm.FrameHeader > shm.SeedTrimAt && len(w.board.Orders) > w.cfg.Capacity {
 			cut := len(w.board.Orders) - w.cfg.Capacity
-			if len(json) > shm.SeedFrameMax && cut == 0 {
+			if len(frame)-shm.FrameHeader > shm.SeedFrameMax && cut == 0 {
 				cut = 1
 			}
 			for _, o := range w.board.Orders[:cut] {
@@ -261,13 +264,14 @@ func (w *Worker) encode(env *Env) {
 			}
 			w.board.Orders = append(w.board.Orders[:0], w.board.Orders[cut:]...)
 			w.src = append(w.src[:0], w.src[cut:]...)
-			json, spans = w.dec.AppendMapped(json[:0], &w.board, w.src, spans[:0])
+			frame, spans = w.dec.AppendMapped(frame[:shm.FrameHeader], &w.board, w.src, spans[:0])
 		}
 	}
+	shm.SealFrame(frame)
 	w.spans = spans
-	w.scratch = json
+	w.out = frame
+	w.json = frame[shm.FrameHeader:] // the JSON (see Wrote)
 	w.commit.drops = drops
-	w.out = shm.AppendFrame(w.out[:0], json)
 	w.written = 0
 	w.outOff = 0
 	if w.cfg.Protocol == ProtoShadow {
@@ -363,7 +367,7 @@ type WriteRecorder interface {
 
 // emitWrite records a write of new over old at region offset off.
 func (w *Worker) emitWrite(env *Env, off int, old, new []byte) {
-	e := trace.Event{Step: env.Step, Time: env.time(), Kind: trace.MemWritten, Worker: w.traceSlot(),
+	e := trace.Event{Step: env.step(), Time: env.time(), Kind: trace.MemWritten, Worker: w.traceSlot(),
 		Arg: int64(off), Arg2: int64(len(new))}
 	if wr, ok := env.Rec.(WriteRecorder); ok {
 		wr.RecordWrite(&e, old, new)

@@ -102,6 +102,20 @@ type Env struct {
 	// read costs as much as a short step). Fresh says Now is this step's.
 	Clock func() int64
 	Fresh bool
+
+	// StepOf, when set, numbers the step instead of Step, and only if the
+	// step records an event: free mode without a full trace counts steps
+	// in batches, since a shared counter touched at every step would cost
+	// more than the step. Step is 0 until it is asked for.
+	StepOf func() uint64
+}
+
+// step returns the number of the step.
+func (e *Env) step() uint64 {
+	if e.Step == 0 && e.StepOf != nil {
+		e.Step = e.StepOf()
+	}
+	return e.Step
 }
 
 // time returns the time of the step.
@@ -187,7 +201,7 @@ type Worker struct {
 
 	pieces   []piece // a ring section's write
 	sorted   []piece
-	scratch  []byte
+	json     []byte // the JSON of the last encode, inside out (nil once read again: see Wrote)
 	delta    []byte
 	flipWord [4]byte
 	ev       trace.Event
@@ -256,7 +270,7 @@ func (w *Worker) emit(env *Env, kind trace.Kind, lock int, key trace.OrderKey, a
 	if env.Rec == nil || (!env.Rec.Full() && !essential(kind)) {
 		return
 	}
-	w.ev = trace.Event{Step: env.Step, Time: env.time(), Kind: kind, Worker: w.traceSlot(),
+	w.ev = trace.Event{Step: env.step(), Time: env.time(), Kind: kind, Worker: w.traceSlot(),
 		Lock: uint8(lock), Order: key, Arg: arg, Arg2: arg2, Data: data}
 	env.Rec.Record(&w.ev)
 }
@@ -294,10 +308,19 @@ func (w *Worker) lock(env *Env, i int) shm.Lock {
 	return env.Seg.Lock(i)
 }
 
+// Wrote returns the JSON text of the board this worker encoded last and
+// the board it encodes, until its next read (nil when it has not encoded
+// one since its last read, or with the ring protocol). The checker of an
+// in-process run uses them instead of decoding the same text again.
+func (w *Worker) Wrote() ([]byte, *shm.Board) {
+	if len(w.json) == 0 {
+		return nil, nil
+	}
+	return w.json, &w.board
+}
+
 // Step does the worker's next operation and says what comes after it.
 func (w *Worker) Step(env *Env) Outcome {
-	sl := env.Seg.Slot(w.Slot)
-	sl.AddStep()
 	var out Outcome
 	switch w.op {
 	case OpAcquire:
@@ -408,7 +431,7 @@ func (w *Worker) acquire(env *Env) Outcome {
 	if !w.contended {
 		w.emit(env, trace.LockAttempted, i, 0, 0, 0, nil)
 	}
-	ok, seen := lock.TryLock(env.PID, w.contended)
+	ok, seen := lock.TryLock(env.PID)
 	if !ok {
 		if !w.contended {
 			w.contended = true
@@ -456,7 +479,9 @@ func (w *Worker) release(env *Env) Outcome {
 	case w.held&(1<<i) != 0:
 		w.held &^= 1 << i
 		w.lock(env, i).Unlock()
-		w.emit(env, trace.LockReleased, i, 0, env.time()-w.heldFrom[i], 0, nil)
+		if w.full(env) { // how long it held the lock: a clock read only a trace needs
+			w.emit(env, trace.LockReleased, i, 0, env.time()-w.heldFrom[i], 0, nil)
+		}
 	}
 	w.lockStep--
 	if w.lockStep > 0 {

@@ -14,15 +14,18 @@ import (
 // time: sleeping, waiting on the lock word (a futex on Linux), waiting for
 // an order or for room.
 type body struct {
-	w       *sim.Worker
-	seg     *shm.Segment
-	slot    int
-	pid     int
-	rec     sim.Recorder
-	ring    *ringRecorder // rec, when it is a worker's ring (nil for the controller)
-	beats   int           // steps taken, for the heartbeat
-	start   time.Time
-	stepped bool
+	w     *sim.Worker
+	seg   *shm.Segment
+	slot  int
+	pid   int
+	rec   sim.Recorder
+	ring  *ringRecorder // rec, when it is a worker's ring (nil for the controller)
+	beats int           // steps taken, for the heartbeat
+	// uncounted is how many steps were taken but not yet added to the
+	// segment's step counter (free mode without a full trace).
+	uncounted uint64
+	start     time.Time
+	stepped   bool
 
 	// gone is closed when the worker must stop at once: its controller died
 	// or the in-process driver killed it.
@@ -46,15 +49,29 @@ const (
 // runFree steps the worker until it leaves.
 func (b *body) runFree() ending {
 	env := sim.Env{Seg: b.seg, PID: b.pid, Rec: b.rec}
+	defer b.countSteps()
 	for {
 		if b.seg.HasFlag(shm.FlagStepped) {
 			// The run switched to stepped mode: from now on this worker
 			// steps when the controller says.
+			b.countSteps()
 			return b.runStepped()
 		}
 		if end, more := b.stepOnce(&env); !more {
 			return end
 		}
+	}
+}
+
+// stepBatch is how many steps a worker takes before it adds them to the
+// segment's step counter, when nothing needs each step's number.
+const stepBatch = 64
+
+// countSteps adds the steps not yet counted to the segment's counter.
+func (b *body) countSteps() {
+	if b.uncounted > 0 {
+		b.seg.AddSteps(b.uncounted)
+		b.uncounted = 0
 	}
 }
 
@@ -70,7 +87,20 @@ func (b *body) stepOnce(env *sim.Env) (ending, bool) {
 		env.Clock = func() int64 { return int64(time.Since(b.start)) }
 	}
 	env.Fresh = false
-	env.Step = b.seg.NextStep()
+	if b.rec != nil && b.rec.Full() {
+		// A full trace numbers every step's events: take the number now.
+		env.Step, env.StepOf = b.seg.NextStep(), nil
+	} else {
+		// Count the step in a batch; number it only if it records an
+		// event (a violation, say): the count so far, to within a batch.
+		env.Step = 0
+		if env.StepOf == nil {
+			env.StepOf = func() uint64 { return b.seg.Steps() + 1 }
+		}
+		if b.uncounted++; b.uncounted == stepBatch {
+			b.countSteps()
+		}
+	}
 	if b.beats++; b.beats%64 == 0 {
 		b.seg.Slot(b.slot).Beat(env.Clock())
 	}
@@ -209,7 +239,7 @@ func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 		if b.seg.HasFlag(shm.FlagStepped) && b.slot != shm.SystemSlot {
 			return true // the scheduler decides from now on
 		}
-		lock.Sleep(seen, lockPatience)
+		lock.Sleep(seen, b.slot, lockPatience)
 	}
 	return true
 }
