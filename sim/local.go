@@ -89,6 +89,9 @@ func (l *Local) record(kind trace.Kind, slot int, arg, arg2 int64) {
 	l.Rec.Record(&trace.Event{Step: l.Seg.Steps(), Time: l.Seg.Clock(), Kind: kind, Worker: uint8(slot), Arg: arg, Arg2: arg2})
 }
 
+// Worker returns the worker in slot (nil: none running).
+func (l *Local) Worker(slot int) *Worker { return l.Workers[slot] }
+
 // Step runs one step of the worker in slot (Local is the machine's Stepper).
 func (l *Local) Step(slot int, now int64, step uint64) error {
 	w := l.Workers[slot]

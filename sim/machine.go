@@ -16,6 +16,13 @@ type Stepper interface {
 	Step(slot int, now int64, step uint64) error
 }
 
+// LocalWorkers is a Stepper whose workers live in this process, between
+// steps while the machine runs: the checker then takes the board a worker
+// wrote instead of decoding the same text again.
+type LocalWorkers interface {
+	Worker(slot int) *Worker // nil: none running in slot
+}
+
 // Phase is where a run is in its life.
 type Phase int
 
@@ -95,6 +102,21 @@ func NewMachine(cfg *Config, seg *shm.Segment, sched *Scheduler, exec Stepper, r
 	m := &Machine{Cfg: cfg, Seg: seg, Sched: sched, Exec: exec, Rec: rec, SysPID: sysPID,
 		Sys: NewSystem(cfg), Checker: NewChecker(cfg)}
 	m.Sys.op = OpNone
+	if lw, ok := exec.(LocalWorkers); ok {
+		m.Checker.Written = func(slot int) ([]byte, *shm.Board) {
+			w := m.Sys
+			if slot < 0 || slot >= cfg.Workers() && slot != shm.SystemSlot {
+				return nil, nil
+			}
+			if slot != shm.SystemSlot {
+				w = lw.Worker(slot)
+			}
+			if w == nil {
+				return nil, nil
+			}
+			return w.Wrote()
+		}
+	}
 	for _, f := range cfg.Faults {
 		m.faults = append(m.faults, faultState{Fault: f})
 	}

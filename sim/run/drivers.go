@@ -278,4 +278,16 @@ func (d *inprocDriver) Step(slot int, now int64, step uint64) error {
 	return nil
 }
 
+// Worker returns the worker in slot, when the run was stepped from its
+// start (its workers move only when Step moves them), else nil: the
+// machine's checker then reads the boards they wrote (sim.LocalWorkers).
+func (d *inprocDriver) Worker(slot int) *sim.Worker {
+	if !d.stepped {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.workers[slot]
+}
+
 func (d *inprocDriver) close() {}

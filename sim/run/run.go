@@ -111,6 +111,10 @@ type Run struct {
 	cycle      []int    // free mode: the circle of waits seen at the last check
 	cycleWords []uint64 // and the lock words then
 	cmds       chan command
+	// calls counts the stops, kills and commands waiting for the stepped
+	// loop, which looks at its channels only when there are some (a
+	// select at every step would cost more than the step).
+	calls      atomic.Int32
 	toStepped  chan chan error
 	traceErr   error
 	stepped    atomic.Bool // stepped mode (a free run may switch to it)
@@ -467,11 +471,21 @@ func (r *Run) startWorker(slot, incarnation int) error {
 }
 
 // Stop asks for a graceful stop: the original's nine steps.
-func (r *Run) Stop() { r.stopOnce.Do(func() { close(r.stopCh) }) }
+func (r *Run) Stop() {
+	r.stopOnce.Do(func() {
+		r.calls.Add(1)
+		close(r.stopCh)
+	})
+}
 
 // Kill stops at once: every worker is killed, and the run still reaps them,
 // writes its trace and removes its segment.
-func (r *Run) Kill() { r.killOnce.Do(func() { close(r.killCh) }) }
+func (r *Run) Kill() {
+	r.killOnce.Do(func() {
+		r.calls.Add(1)
+		close(r.killCh)
+	})
+}
 
 // Done is closed when the run is over and its summary is ready.
 func (r *Run) Done() <-chan struct{} { return r.doneCh }

@@ -51,7 +51,7 @@ func (r *Run) steppedLoop() {
 			case cmd := <-r.cmds:
 				c = &cmd
 			}
-		} else {
+		} else if r.calls.Load() != 0 {
 			select {
 			case <-r.killCh:
 				r.killAll()
@@ -279,6 +279,8 @@ func (r *Run) send(c command) error {
 		return ErrNotStepped
 	}
 	c.reply = make(chan error, 1)
+	r.calls.Add(1)
+	defer r.calls.Add(-1)
 	select {
 	case r.cmds <- c:
 	case <-r.doneCh:
