@@ -8,8 +8,7 @@
 //	0       fixed header: magic "COMANDA\x01", layout version, sizes and
 //	        offsets of the regions, run id, controller PID, start time
 //	128     flags word (lock on, shutdown, stepped, exit, trace, drain)
-//	192     lock 0: lock word (generation<<32 | owner PID), sleepers word at +8
-//	256     lock 1, the same
+//	192     lock 0's word (generation<<32 | owner PID); 256 lock 1's
 //	320     event sequence counter
 //	384     step counter
 //	448     write stamp (which worker committed last, and how many commits)
@@ -17,6 +16,7 @@
 //	704     queue version and sleepers (consumers wait on it)
 //	768     space version and sleepers (producers wait on it)
 //	832     workers attached; 896 the controller's event horizon
+//	960     the locks' sleepers words (bit i: slot i sleeps on the lock)
 //	1024    the run configuration, JSON, at most 7 KiB
 //	8192    40 slots of 256 bytes, one per worker, the last the controller's:
 //	        PID, role, state, next op, counts, lock figures, turn word,

@@ -52,7 +52,7 @@ const (
 // ones (the lock words, the event counter) do not slow each other down.
 const (
 	offFlags      = 128
-	offLock0      = 192 // lock i: its word at offLock0 + 64*i, its sleepers word 8 bytes on
+	offLock0      = 192 // lock i's word: offLock0 + 64*i
 	offEventSeq   = 320
 	offStepSeq    = 384
 	offWriteStamp = 448
@@ -63,6 +63,12 @@ const (
 	offSpaceVer   = 768 // bumped when room is made (producers wait on it)
 	offLive       = 832 // workers currently attached
 	offCtlPending = 896 // event horizon of the controller's own events
+	// Lock i's sleepers word: offSleepers + 8*i. Not beside the lock word:
+	// a release reads it right after freeing the lock, and on the lock
+	// word's line that read is a miss whenever a spinning waiter has just
+	// taken the line (two processes hammering a lock: 43 ns an acquisition
+	// on the same line, 38 on a line of their own, medians of five).
+	offSleepers = 960
 )
 
 // MaxLocks is how many lock words the header holds.
@@ -286,7 +292,7 @@ func (s *Segment) SetFlag(f uint32, on bool) {
 }
 
 // Lock returns lock i (0 ≤ i < MaxLocks).
-func (s *Segment) Lock(i int) Lock { return lockAt(s.b, offLock0+64*i, offLock0+64*i+8) }
+func (s *Segment) Lock(i int) Lock { return lockAt(s.b, offLock0+64*i, offSleepers+8*i) }
 
 // NextSeq takes the next global event sequence number (1, 2, 3, …).
 func (s *Segment) NextSeq() uint64 { return atomic.AddUint64(s.u64(offEventSeq), 1) }

@@ -41,7 +41,7 @@ func (w *Worker) startSystem(t tx) {
 func (w *Worker) Abandon(env *Env) {
 	for i := 0; i < 2; i++ {
 		if w.held&(1<<i) != 0 {
-			w.lock(env, i).Unlock()
+			w.Lock(env.Seg, i).Unlock()
 		}
 	}
 	w.held, w.skipped, w.contended, w.lockStep = 0, 0, false, 0

@@ -71,20 +71,20 @@ type Next uint8
 const (
 	NextRun   Next = iota // ready for its next step
 	NextSleep             // sleep Outcome.Sleep, then run
-	NextBlock             // wait until the lock Outcome.Lock changes from Outcome.Seen
-	NextWait              // wait until the word Outcome.Word changes from Outcome.Val
+	NextBlock             // wait until lock Outcome.On changes from Outcome.Seen
+	NextWait              // wait until the word Outcome.On changes from Outcome.Seen
 	NextExit              // the worker is done
 	NextDie               // a fault: the worker dies now, where it stands
 )
 
-// An Outcome is the result of one step.
+// An Outcome is the result of one step. Every step returns one, so it is
+// kept to four fields: the compiler keeps such a struct in registers, while
+// a bigger one goes through memory at each hand-over.
 type Outcome struct {
 	Next  Next
-	Sleep time.Duration
-	Lock  shm.Lock // NextBlock: the lock
-	Seen  uint64   // NextBlock: its value when the attempt failed
-	Word  int      // NextWait: WaitOrders, WaitSpace or WaitExit
-	Val   uint32   // NextWait: the value seen
+	On    uint8         // NextBlock: which lock (see Worker.Lock); NextWait: WaitOrders, WaitSpace or WaitExit
+	Sleep time.Duration // NextSleep: how long
+	Seen  uint64        // NextBlock: the lock word's value; NextWait: the waited word's value
 }
 
 // Env is what a step may use besides the worker's own state: the segment,
@@ -301,12 +301,9 @@ func (w *Worker) lockOrder() [2]int {
 	return [2]int{0, 1}
 }
 
-func (w *Worker) lock(env *Env, i int) shm.Lock {
-	if w.cfg.LockScope == ScopePerProcess && w.Slot != shm.SystemSlot {
-		return env.Seg.Slot(w.Slot).PrivateLock(i)
-	}
-	return env.Seg.Lock(i)
-}
+// Lock returns the worker's lock i in seg: the run's, or its own with
+// lock_scope = "per-process".
+func (w *Worker) Lock(seg *shm.Segment, i int) shm.Lock { return lockOf(w.cfg, seg, w.Slot, i) }
 
 // Wrote returns the JSON text of the board this worker encoded last and
 // the board it encodes, until its next read (nil when it has not encoded
@@ -321,38 +318,32 @@ func (w *Worker) Wrote() ([]byte, *shm.Board) {
 
 // Step does the worker's next operation and says what comes after it.
 func (w *Worker) Step(env *Env) Outcome {
-	var out Outcome
+	// Each case hands its outcome straight on: assigned to a variable
+	// first, it goes through memory, which costs a step more than it seems.
 	switch w.op {
 	case OpAcquire:
-		out = w.acquire(env)
+		return w.publish(env, w.acquire(env))
 	case OpRead:
 		if w.cfg.Protocol == ProtoRing {
-			out = w.ringRead(env)
-		} else {
-			out = w.read(env)
+			return w.publish(env, w.ringRead(env))
 		}
+		return w.publish(env, w.read(env))
 	case OpWrite:
 		if w.cfg.Protocol == ProtoRing {
-			out = w.ringWrite(env)
-		} else {
-			out = w.write(env)
+			return w.publish(env, w.ringWrite(env))
 		}
+		return w.publish(env, w.write(env))
 	case OpFlip:
-		out = w.flip(env)
+		return w.publish(env, w.flip(env))
 	case OpRelease:
-		out = w.release(env)
-	case OpExit:
-		out = Outcome{Next: NextExit}
-	default:
-		out = Outcome{Next: NextExit}
+		return w.publish(env, w.release(env))
 	}
-	w.publish(env, out)
-	return out
+	return w.publish(env, Outcome{Next: NextExit})
 }
 
 // publish shows the worker's next operation and state in its slot, where the
-// scheduler and the screen read them.
-func (w *Worker) publish(env *Env, out Outcome) {
+// scheduler and the screen read them, and returns out.
+func (w *Worker) publish(env *Env, out Outcome) Outcome {
 	sl := env.Seg.Slot(w.Slot)
 	sl.SetOp(uint32(w.op))
 	sl.SetHolds(w.held)
@@ -365,7 +356,7 @@ func (w *Worker) publish(env *Env, out Outcome) {
 	case NextBlock:
 		sl.SetState(uint32(StateBlocked))
 	case NextWait:
-		sl.SetWaiting(out.Word, out.Val)
+		sl.SetWaiting(int(out.On), uint32(out.Seen))
 		sl.SetState(uint32(StateWaiting))
 	case NextExit, NextDie:
 		sl.SetState(uint32(StateExited))
@@ -376,6 +367,7 @@ func (w *Worker) publish(env *Env, out Outcome) {
 	if out.Next != NextWait {
 		sl.SetWaiting(0, 0)
 	}
+	return out
 }
 
 // begin starts a critical section when the worker is between sections: it
@@ -398,7 +390,7 @@ func (w *Worker) begin(env *Env) (Outcome, bool) {
 			return w.exit(), false
 		case seg.HasFlag(shm.FlagShutdown):
 			// A stopping kitchen takes no new orders: wait to be let go.
-			return Outcome{Next: NextWait, Word: WaitExit}, false
+			return Outcome{Next: NextWait, On: WaitExit}, false
 		default:
 			w.tx = txTake
 		}
@@ -427,7 +419,7 @@ func (w *Worker) acquire(env *Env) Outcome {
 		w.emit(env, trace.LockSkipped, i, 0, 0, 0, nil)
 		return w.acquired(env)
 	}
-	lock := w.lock(env, i)
+	lock := w.Lock(env.Seg, i)
 	if !w.contended {
 		w.emit(env, trace.LockAttempted, i, 0, 0, 0, nil)
 	}
@@ -439,7 +431,7 @@ func (w *Worker) acquire(env *Env) Outcome {
 			w.emit(env, trace.LockContended, i, 0, int64(shm.LockOwner(seen)), 0, nil)
 		}
 		sl.SetBlockedOn(i + 1)
-		return Outcome{Next: NextBlock, Lock: lock, Seen: seen}
+		return Outcome{Next: NextBlock, On: uint8(i), Seen: seen}
 	}
 	wait := int64(0)
 	if w.contended {
@@ -478,7 +470,7 @@ func (w *Worker) release(env *Env) Outcome {
 		w.emit(env, trace.LockSkipped, i, 0, 1, 0, nil)
 	case w.held&(1<<i) != 0:
 		w.held &^= 1 << i
-		w.lock(env, i).Unlock()
+		w.Lock(env.Seg, i).Unlock()
 		if w.full(env) { // how long it held the lock: a clock read only a trace needs
 			w.emit(env, trace.LockReleased, i, 0, env.time()-w.heldFrom[i], 0, nil)
 		}
@@ -509,7 +501,7 @@ func (w *Worker) afterSection(env *Env) Outcome {
 	case txTake:
 		if w.cur == 0 {
 			if env.Seg.HasFlag(shm.FlagShutdown) {
-				return Outcome{Next: NextWait, Word: WaitExit}
+				return Outcome{Next: NextWait, On: WaitExit}
 			}
 			return w.waitOn(env, WaitOrders)
 		}
@@ -540,7 +532,7 @@ func (w *Worker) waitOn(env *Env, word int) Outcome {
 		v = w.queueSeen
 	}
 	w.emit(env, trace.Waited, 0, 0, int64(word), 0, nil)
-	return Outcome{Next: NextWait, Word: word, Val: v}
+	return Outcome{Next: NextWait, On: uint8(word), Seen: uint64(v)}
 }
 
 // sleep returns the outcome of sleeping d (nothing when d is 0).

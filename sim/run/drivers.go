@@ -209,7 +209,7 @@ func (d *inprocDriver) start(slot, incarnation int) (int, error) {
 		return pid, nil
 	}
 	rec := d.rec(slot, true)
-	b := &body{w: w, seg: d.seg, slot: slot, pid: pid, rec: rec, start: d.start0,
+	b := &body{w: w, seg: d.seg, slot: slot, pid: pid, rec: rec, start: d.start0, spin: spinFor(d.cfg),
 		gone: gone}
 	if rr, ok := rec.(*ringRecorder); ok {
 		rr.hold = d.cfg.Trace && d.cfg.WritePace == 0

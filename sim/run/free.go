@@ -202,7 +202,7 @@ func (r *Run) requeue(k trace.OrderKey, slot int) {
 // taking the lock like everybody else. before, if not nil, runs before each
 // step (the checker reads the board while the section holds the lock).
 func (r *Run) systemSection(before func(op sim.Op)) {
-	b := &body{w: r.sys, seg: r.seg, slot: shm.SystemSlot, pid: r.sysPID, rec: r.ctl,
+	b := &body{w: r.sys, seg: r.seg, slot: shm.SystemSlot, pid: r.sysPID, rec: r.ctl, spin: spinFor(r.cfg),
 		start: r.start, gone: r.killCh, stuck: r.deadlocked}
 	env := sim.Env{Seg: r.seg, PID: r.sysPID, Rec: r.ctl}
 	for r.sys.Busy() {

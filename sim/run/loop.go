@@ -1,6 +1,7 @@
 package run
 
 import (
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,17 @@ type body struct {
 	// stuck, if set, is asked while waiting for a lock: true gives up (the
 	// controller's own worker, when the workers deadlocked).
 	stuck func() bool
+	// spin is how long it watches a held lock before it yields (spinFor).
+	spin int
+}
+
+// spinFor returns how long a worker of cfg watches a held lock: briefly when
+// the workers outnumber the cores (see shm.SpinShort).
+func spinFor(cfg *sim.Config) int {
+	if cfg.Workers() > runtime.NumCPU() {
+		return shm.SpinShort
+	}
+	return shm.SpinLong
 }
 
 // ending says how a body ended.
@@ -212,8 +224,8 @@ const lockPatience = 50 * time.Millisecond
 // a while, it checks whether the owner died; a dead owner's lock is taken
 // over (robust lock, like EOWNERDEAD) and freed, and the worker retries.
 func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
-	lock, seen := out.Lock, out.Seen
-	if lock.Spin(seen) {
+	lock, seen := b.w.Lock(b.seg, int(out.On)), out.Seen
+	if lock.Spin(seen, b.spin) {
 		return true // the word changed: try again at once
 	}
 	// More processes than cores: the holder may be waiting for a core.
@@ -248,7 +260,7 @@ func (b *body) waitLock(env *sim.Env, out sim.Outcome) bool {
 func (b *body) waitWord(out sim.Outcome) bool {
 	sl := b.seg.Slot(b.slot)
 	var cond *shm.Cond
-	switch out.Word {
+	switch out.On {
 	case sim.WaitOrders:
 		c := b.seg.Queue()
 		cond = &c
@@ -272,7 +284,7 @@ func (b *body) waitWord(out sim.Outcome) bool {
 			time.Sleep(20 * time.Millisecond)
 			continue
 		}
-		if cond.Version() != out.Val {
+		if cond.Version() != uint32(out.Seen) {
 			return true
 		}
 		if spun < yieldTries {
@@ -282,6 +294,6 @@ func (b *body) waitWord(out sim.Outcome) bool {
 			shm.Yield()
 			continue
 		}
-		cond.Wait(out.Val, 50*time.Millisecond)
+		cond.Wait(uint32(out.Seen), 50*time.Millisecond)
 	}
 }

@@ -82,7 +82,7 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 	// deltas are computed outside the lock); a paced write is shown chunk by
 	// chunk as it happens, so it is not held back.
 	rec.hold = cfg.Trace && !seg.HasFlag(shm.FlagStepped) && cfg.WritePace == 0
-	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: time.Unix(0, seg.StartNano()),
+	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: time.Unix(0, seg.StartNano()), spin: spinFor(cfg),
 		rec: rec, ring: rec, gone: gone, nudge: nudge}
 	atomic.AddInt32(seg.Live(), 1)
 	sl.SetPID(os.Getpid())
