@@ -104,8 +104,13 @@ func OrderSeq(id int64, p int) (n int, ok bool) {
 	if p < 0 || id < 0 {
 		return 0, false
 	}
-	// id is p followed by n in at least four digits: try 10^4, 10^5, …
-	for mult := int64(10000); mult > 0 && mult <= id; mult *= 10 {
+	// id is p followed by n in at least four digits. Four, nearly always:
+	// by a constant, the division is a multiplication.
+	if id >= 10000 && id/10000 == int64(p) {
+		return int(id % 10000), true
+	}
+	// Else try 10^5, 10^6, …
+	for mult := int64(100000); mult > 0 && mult <= id; mult *= 10 {
 		if id/mult == int64(p) {
 			n := id % mult
 			if mult > 10000 && n < mult/10 {
