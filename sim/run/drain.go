@@ -227,28 +227,47 @@ func (d *drainer) drain() int {
 	}
 	n := 0
 	for {
-		best, bestSeq := -2, uint64(0)
+		// The source (a worker's ring, or -1: the controller's queue) whose
+		// next event has the lowest number, and the lowest next number of
+		// the others (or the horizon): the first source's events below it
+		// go out in one run, without looking at the others again.
+		best, bestSeq, below := -2, uint64(0), horizon
 		var bestBody []byte
-		if seq, body, ok := d.ctl.peek(); ok {
-			best, bestSeq, bestBody = -1, seq, body
-		}
-		for i := 0; i < d.slots; i++ {
-			seq, body, ok := d.seg.Ring(i).Peek()
-			if ok && (best == -2 || seq < bestSeq) {
-				best, bestSeq, bestBody = i, seq, body
+		for src := -1; src < d.slots; src++ {
+			seq, body, ok := d.peek(src)
+			switch {
+			case !ok:
+			case best == -2 || seq < bestSeq:
+				if best != -2 {
+					below = min(below, bestSeq)
+				}
+				best, bestSeq, bestBody = src, seq, body
+			default:
+				below = min(below, seq)
 			}
 		}
 		if best == -2 || bestSeq >= horizon {
 			return n
 		}
-		d.out(bestSeq, bestBody)
-		if best == -1 {
-			d.ctl.advance()
-		} else {
-			d.seg.Ring(best).Advance()
+		for ok := true; ok && bestSeq < below; bestSeq, bestBody, ok = d.peek(best) {
+			d.out(bestSeq, bestBody)
+			if best == -1 {
+				d.ctl.advance()
+			} else {
+				d.seg.Ring(best).Advance()
+			}
+			n++
 		}
-		n++
 	}
+}
+
+// peek returns the next event of source src: a worker's ring, or -1, the
+// controller's queue.
+func (d *drainer) peek(src int) (uint64, []byte, bool) {
+	if src < 0 {
+		return d.ctl.peek()
+	}
+	return d.seg.Ring(src).Peek()
 }
 
 // drainAll empties everything, ignoring the horizon: for the end of a run,
