@@ -91,7 +91,6 @@ const (
 	slID           = 5 // u8
 	slState        = 8
 	slOp           = 12
-	slHeartbeat    = 16
 	slWakeAt       = 24
 	slCreated      = 32
 	slTaken        = 40
@@ -518,12 +517,6 @@ func (sl Slot) Op() uint32 { return sl.load32(slOp) }
 
 // SetOp publishes the next operation.
 func (sl Slot) SetOp(v uint32) { sl.publish32(slOp, v) }
-
-// Heartbeat returns the last time the worker proved it was alive (ns).
-func (sl Slot) Heartbeat() int64 { return int64(sl.load64(slHeartbeat)) }
-
-// Beat records a heartbeat.
-func (sl Slot) Beat(ns int64) { sl.store64(slHeartbeat, uint64(ns)) }
 
 // WakeAt returns when a sleeping worker wakes (virtual ns, stepped mode).
 func (sl Slot) WakeAt() int64 { return int64(sl.load64(slWakeAt)) }

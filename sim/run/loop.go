@@ -113,9 +113,6 @@ func (b *body) stepOnce(env *sim.Env) (ending, bool) {
 			b.countSteps()
 		}
 	}
-	if b.beats++; b.beats%64 == 0 {
-		b.seg.Slot(b.slot).Beat(env.Clock())
-	}
 	out := b.w.Step(env)
 	if b.ring != nil && b.ring.hold && (!b.w.Holds() || out.Next == sim.NextDie) {
 		b.ring.flush() // the section is over: publish what it held back
