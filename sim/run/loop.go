@@ -15,13 +15,12 @@ import (
 // time: sleeping, waiting on the lock word (a futex on Linux), waiting for
 // an order or for room.
 type body struct {
-	w     *sim.Worker
-	seg   *shm.Segment
-	slot  int
-	pid   int
-	rec   sim.Recorder
-	ring  *ringRecorder // rec, when it is a worker's ring (nil for the controller)
-	beats int           // steps taken, for the heartbeat
+	w    *sim.Worker
+	seg  *shm.Segment
+	slot int
+	pid  int
+	rec  sim.Recorder
+	ring *ringRecorder // rec, when it is a worker's ring (nil for the controller)
 	// uncounted is how many steps were taken but not yet added to the
 	// segment's step counter (free mode without a full trace).
 	uncounted uint64
