@@ -207,6 +207,7 @@ type drainer struct {
 	slots int
 	out   sink
 	mu    sync.Mutex // one drain at a time
+	rings []shm.Ring // the workers' rings, looked up once
 }
 
 // drain emits everything that can be emitted now and returns how many.
@@ -224,6 +225,11 @@ func (d *drainer) drain() int {
 	}
 	if p := atomic.LoadUint64(d.seg.ControllerPending()); p != 0 && p < horizon {
 		horizon = p
+	}
+	if d.rings == nil {
+		for i := 0; i < d.slots; i++ {
+			d.rings = append(d.rings, d.seg.Ring(i))
+		}
 	}
 	n := 0
 	for {
@@ -254,7 +260,7 @@ func (d *drainer) drain() int {
 			if best == -1 {
 				d.ctl.advance()
 			} else {
-				d.seg.Ring(best).Advance()
+				d.rings[best].Advance()
 			}
 			n++
 		}
@@ -267,7 +273,7 @@ func (d *drainer) peek(src int) (uint64, []byte, bool) {
 	if src < 0 {
 		return d.ctl.peek()
 	}
-	return d.seg.Ring(src).Peek()
+	return d.rings[src].Peek()
 }
 
 // drainAll empties everything, ignoring the horizon: for the end of a run,
