@@ -470,10 +470,12 @@ func (w *Worker) release(env *Env) Outcome {
 		w.emit(env, trace.LockSkipped, i, 0, 1, 0, nil)
 	case w.held&(1<<i) != 0:
 		w.held &^= 1 << i
-		w.Lock(env.Seg, i).Unlock()
+		// Recorded (and numbered) before the lock is free: the next
+		// holder's lock-acquired always comes after it in the trace.
 		if w.full(env) { // how long it held the lock: a clock read only a trace needs
 			w.emit(env, trace.LockReleased, i, 0, env.time()-w.heldFrom[i], 0, nil)
 		}
+		w.Lock(env.Seg, i).Unlock()
 	}
 	w.lockStep--
 	if w.lockStep > 0 {
