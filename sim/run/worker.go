@@ -59,7 +59,15 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 			close(gone)
 		}
 	}
-	go watchController(leave)
+	// Signs that the controller is dead or dying: its pipe reached EOF, or
+	// a SIGTERM came that it did not ask for (it asks in the slot first),
+	// most likely the parent-death signal, which Linux may send while the
+	// dying controller still holds its files.
+	var orphaned atomic.Bool
+	go watchController(func() {
+		orphaned.Store(true)
+		leave()
+	})
 	nudge := make(chan struct{}, 1)
 	signal.Ignore(os.Interrupt) // Ctrl-C is the controller's to handle
 	sigs := make(chan os.Signal, 2)
@@ -69,6 +77,9 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 		terms := 0
 		for range sigs {
 			terms++
+			if !sl.ExitRequested() {
+				orphaned.Store(true)
+			}
 			if terms > 1 || !controllerAlive(f) {
 				leave() // a second SIGTERM, or the controller is gone: at once
 				continue
@@ -101,7 +112,7 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 	if end == endDie {
 		dieNow()
 	}
-	if atomic.AddInt32(seg.Live(), -1) == 0 && !controllerAlive(f) {
+	if atomic.AddInt32(seg.Live(), -1) == 0 && controllerDead(f, orphaned.Load()) {
 		os.Remove(segPath) // the controller died: the last worker out cleans up
 	}
 	return 0
@@ -110,6 +121,20 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 // controllerAlive reports whether the run's controller still holds its
 // liveness byte.
 func controllerAlive(f *shm.File) bool { return f.IsLive(shm.SystemSlot) }
+
+// controllerDead reports whether the run's controller is gone. Once it is
+// seen dying (orphaned), its liveness lock goes only when the kernel has
+// closed all its files, which can be a moment later on a loaded machine:
+// wait for that moment, a second at most. (Without the wait, the last
+// worker out sometimes found the controller still "alive" and left the
+// segment file behind: 3 runs in 30 under load.)
+func controllerDead(f *shm.File, orphaned bool) bool {
+	deadline := time.Now().Add(time.Second)
+	for orphaned && controllerAlive(f) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return !controllerAlive(f)
+}
 
 // watchController calls leave when the pipe from the controller reaches
 // EOF: the controller closed it or died. COMANDA_CONTROLLER_FD says which
