@@ -178,6 +178,12 @@ func walkLesson(t *testing.T, les *lessons.Lesson, lang i18n.Lang, w, h int) {
 		<-ch
 		return p, busy, selected
 	}
+	scrolled := func() (row int) { // how far the lesson's text is scrolled
+		ch := make(chan struct{})
+		a.post(func() { row, _ = ls.side.text.GetScrollOffset(); close(ch) })
+		<-ch
+		return row
+	}
 	settle := func() lessons.Page {
 		deadline := time.Now().Add(20 * time.Second)
 		for {
@@ -228,8 +234,15 @@ func walkLesson(t *testing.T, les *lessons.Lesson, lang i18n.Lang, w, h int) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		for i < count-1 && settle().Index == i {
+			row := scrolled()
 			r.key(tcell.KeyEnter, 0) // reads on, then turns the page
-			time.Sleep(10 * time.Millisecond)
+			// Look again only once the key is handled: pressed too soon, a
+			// second Enter turned two pages at once (seen on a loaded CI).
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				if p, _, _ := page(); p.Index != i || scrolled() != row {
+					break
+				}
+			}
 		}
 	}
 	if p := settle(); p.Answer != "" {
