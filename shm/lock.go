@@ -41,8 +41,9 @@ func NewLock() Lock { return lockAt(NewMemory(16), 0, 8) }
 
 const lockOwnerMask = 1<<32 - 1
 
-// MaxSleepers is how many distinct sleepers the sleepers word tells apart.
-const MaxSleepers = 64
+// maxSleepers is how many sleepers the sleepers word tells apart: more
+// than the MaxWorkers slots.
+const maxSleepers = 64
 
 // LockOwner returns the PID that holds a lock word value (0: free).
 func LockOwner(v uint64) int { return int(v & lockOwnerMask) }
@@ -103,7 +104,7 @@ func (l Lock) WakeAll() { Wake32(l.low(), 1<<30) }
 func (l Lock) Forget(who int) { atomic.AndUint64(l.sleepers, ^sleeperBit(who)) }
 
 // sleeperBit returns who's bit in the sleepers word.
-func sleeperBit(who int) uint64 { return 1 << (uint(who) % MaxSleepers) }
+func sleeperBit(who int) uint64 { return 1 << (uint(who) % maxSleepers) }
 
 // low returns the word's low 32 bits (the owner), which sleepers wait on.
 // The word is little-endian.
@@ -150,8 +151,8 @@ func (l Lock) Sleep(seen uint64, who int, timeout time.Duration) {
 	atomic.AndUint64(l.sleepers, ^bit)
 }
 
-// Acquire takes the lock for pid (sleeping as slot who), spinning briefly
-// and then sleeping (for a few processes: SpinLong). Workers take the lock one step at a time through
+// Acquire takes the lock for pid (sleeping as slot who), spinning SpinLong
+// looks and then sleeping. Workers take the lock one step at a time through
 // TryLock (so that a step can be paused); Acquire is the whole loop, for
 // benchmarks and tests.
 func (l Lock) Acquire(pid, who int) {

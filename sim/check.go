@@ -39,8 +39,9 @@ type Checker struct {
 	// Written, when set, returns the text a worker of this process wrote
 	// last and the board that text encodes (nil: none). A committed text
 	// equal to it, byte for byte, is that board: it need not be decoded
-	// again. Only the in-process stepped driver sets it, since only there
-	// are the workers' boards at hand and still between steps.
+	// again. NewMachine sets it when its Stepper's workers live in this
+	// process (LocalWorkers): only there are their boards at hand, and
+	// still, between steps.
 	Written func(slot int) ([]byte, *shm.Board)
 
 	// What the last scan saw, and found: a scan of an unchanged segment
@@ -228,23 +229,27 @@ func (c *Checker) checkLost(seg *shm.Segment) []Violation {
 			held = append(held, trace.OrderKey(k))
 		}
 	}
-	// The finished orders at the front of each producer's need no more
-	// looking at.
+	// Each producer's count is read once: in free mode with the lock off it
+	// may grow while the check runs, and orders beyond it wait for the next.
+	var createdBuf [shm.MaxWorkers]int
+	created := createdBuf[:c.cfg.Producers]
 	for p := 1; p <= c.cfg.Producers; p++ {
-		for created := int(seg.Slot(p - 1).Created()); c.next[p-1] <= created && c.finished(seg, p, c.next[p-1]); {
+		created[p-1] = int(seg.Slot(p - 1).Created())
+		// The finished orders at the front need no more looking at.
+		for c.next[p-1] <= created[p-1] && c.finished(seg, p, c.next[p-1]) {
 			c.next[p-1]++
 		}
 	}
 	// Of the others, those on the board are where they should be: only the
 	// ones missing from it are looked up, 64 orders at a time.
-	c.markPresent(seg)
+	c.markPresent(created)
 	var out []Violation
 	for p := 1; p <= c.cfg.Producers; p++ {
-		first, created := c.next[p-1], int(seg.Slot(p-1).Created())
+		first := c.next[p-1]
 		for w, bits := range c.present[p-1] {
 			for missing := ^bits; missing != 0; missing &= missing - 1 {
 				n := first + 64*w + mathbits.TrailingZeros64(missing)
-				if n > created {
+				if n > created[p-1] {
 					break
 				}
 				k := trace.MakeOrderKey(p, n)
@@ -266,12 +271,12 @@ func (c *Checker) finished(seg *shm.Segment, p, n int) bool {
 }
 
 // markPresent sets, for each producer p, bit n-next[p] of present[p] for
-// each of its orders n on the board, from next[p] to the last it created.
-// (A bit per order, where a map would hash: the check runs after every
-// step that commits.)
-func (c *Checker) markPresent(seg *shm.Segment) {
+// each of its orders n on the board, from next[p] to created[p]. (A bit per
+// order, where a map would hash: the check runs after every step that
+// commits.)
+func (c *Checker) markPresent(created []int) {
 	for p := range c.present {
-		words := max(int(seg.Slot(p).Created())-c.next[p]+64, 0) / 64
+		words := max(created[p]-c.next[p]+64, 0) / 64
 		if cap(c.present[p]) < words {
 			c.present[p] = make([]uint64, words)
 		}

@@ -105,10 +105,10 @@ func NewMachine(cfg *Config, seg *shm.Segment, sched *Scheduler, exec Stepper, r
 	if lw, ok := exec.(LocalWorkers); ok {
 		m.Checker.Written = func(slot int) ([]byte, *shm.Board) {
 			w := m.Sys
-			if slot < 0 || slot >= cfg.Workers() && slot != shm.SystemSlot {
-				return nil, nil
-			}
 			if slot != shm.SystemSlot {
+				if slot < 0 || slot >= cfg.Workers() {
+					return nil, nil
+				}
 				w = lw.Worker(slot)
 			}
 			if w == nil {

@@ -201,7 +201,7 @@ type Worker struct {
 
 	pieces   []piece // a ring section's write
 	sorted   []piece
-	json     []byte // the JSON of the last encode, inside out (nil once read again: see Wrote)
+	json     []byte // the JSON of the last encode, within out (empty once it reads again: see Wrote)
 	delta    []byte
 	flipWord [4]byte
 	ev       trace.Event
@@ -318,8 +318,6 @@ func (w *Worker) Wrote() ([]byte, *shm.Board) {
 
 // Step does the worker's next operation and says what comes after it.
 func (w *Worker) Step(env *Env) Outcome {
-	// Each case hands its outcome straight on: assigned to a variable
-	// first, it goes through memory, which costs a step more than it seems.
 	switch w.op {
 	case OpAcquire:
 		return w.publish(env, w.acquire(env))
