@@ -5,7 +5,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/comanda/comanda/i18n"
 	"github.com/comanda/comanda/scenarios"
 	"github.com/spf13/cobra"
 )
@@ -62,10 +61,4 @@ func firstLine(s string) string {
 		}
 	}
 	return s
-}
-
-// langFromEnv returns the interface language from the environment
-// (LC_ALL, LC_MESSAGES, LANG): "pt-BR" or "en".
-func langFromEnv() string {
-	return string(i18n.FromEnv())
 }

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/comanda/comanda/shm"
@@ -18,8 +17,6 @@ const (
 	ReadRetries = 3
 	RetryPause  = 100 * time.Millisecond
 )
-
-func atomicLoad(p *uint32) uint32 { return atomic.LoadUint32(p) }
 
 // blob returns the committed JSON of the region.
 func (w *Worker) blob(region []byte) ([]byte, error) {

@@ -13,7 +13,6 @@ import (
 
 // events is a Recorder that keeps every event, for tests.
 type events struct {
-	seg *shm.Segment
 	all []trace.Event
 	seq uint64
 }

@@ -23,7 +23,6 @@ type frame struct {
 	hidden     bool            // predict mode: the last step's outcome is hidden
 	before     *replay.State   // with hidden: the state before that step
 	header     string          // the title line (tview colour tags allowed)
-	speed      string          // the stepping pace, for the status line
 }
 
 // A logLine is one line of the log.

@@ -72,8 +72,6 @@ type liveScreen struct {
 	hidden     bool
 	before     *replay.State
 	selected   int
-	lastN      int
-	lastDraw   time.Time
 	countdown  []int  // orders in preparation the stop waited for, as they finished
 	violStep   uint64 // the stepped step whose first violation the message line shows
 	lockOn     bool   // the lock as last switched (the fold may not show it yet)

@@ -25,7 +25,6 @@ type body struct {
 	// segment's step counter (free mode without a full trace).
 	uncounted uint64
 	start     time.Time
-	stepped   bool
 
 	// gone is closed when the worker must stop at once: its controller died
 	// or the in-process driver killed it.
