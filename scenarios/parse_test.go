@@ -264,7 +264,7 @@ func TestValidateAfterOverride(t *testing.T) {
 	want := []string{
 		"--capacity: 100000 is out of range; expected 1–65536 with protocol = \"ring\"",
 		"--lock-order: \"opposite\" only matters with two locks; add locks = \"two\"",
-		"--producers-count: 0 is out of range; expected 1–16",
+		"--producers: 0 is out of range; expected 1–16",
 		"--consumers-prep: \"3s..1s\": the range is backwards; expected \"A..B\" with A ≤ B",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -38,7 +38,7 @@ const (
 // command-line flags. A problem with a value that is still the one read
 // from the file is reported at its place in the file; a problem with a
 // value changed since has no position, and its message names the key the
-// way a flag would ("--producers-count").
+// way a flag would ("--producers").
 func (s *Scenario) Validate() ErrorList {
 	v := &validator{s: s, fi: s.file, cur: s.values()}
 	if v.fi == nil {
@@ -98,12 +98,13 @@ func (v *validator) inFile(key string) bool {
 }
 
 // label names key in a message: as in the file, or as a flag when a
-// caller changed the value. Faults and expectations keep their own names.
+// caller changed the value (a group's count is its own flag: --producers).
+// Faults and expectations keep their own names.
 func (v *validator) label(key string) string {
 	if !v.changed(key) || strings.Contains(key, "[") || strings.HasPrefix(key, "expect.") {
 		return key
 	}
-	return "--" + strings.NewReplacer(".", "-", "_", "-").Replace(key)
+	return "--" + strings.NewReplacer(".", "-", "_", "-").Replace(strings.TrimSuffix(key, ".count"))
 }
 
 // add records a problem about key. The message is complete: it names the
