@@ -142,18 +142,19 @@ func TestLedger(t *testing.T) {
 
 func TestRingWraps(t *testing.T) {
 	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
-	r := seg.Ring(0)
+	w, r := seg.Ring(0).Writer(), seg.Ring(0).Reader()
 	next := uint64(1)
 	got := uint64(1)
 	for round := 0; round < 200; round++ {
-		for r.TryPut(next, []byte{byte(next), byte(next >> 8), 7, 7, 7}[:1+int(next%5)]) {
+		for w.TryAppend(next, []byte{byte(next), byte(next >> 8), 7, 7, 7}[:1+int(next%5)]) {
 			next++
 		}
-		// Full: read some, check order and content.
+		w.Publish()
+		// Full: read some, check order and content, give the room back.
 		for i := 0; i < 3; i++ {
 			seq, body, ok := r.Peek()
 			if !ok {
-				t.Fatalf("ring empty after a failed put")
+				t.Fatalf("ring empty after a failed append")
 			}
 			if seq != got || body[0] != byte(got) || len(body) != 1+int(got%5) {
 				t.Fatalf("Peek = %d %v; want seq %d", seq, body, got)
@@ -161,6 +162,7 @@ func TestRingWraps(t *testing.T) {
 			r.Advance()
 			got++
 		}
+		r.Release()
 	}
 	for {
 		seq, _, ok := r.Peek()
@@ -175,6 +177,41 @@ func TestRingWraps(t *testing.T) {
 	}
 	if got != next {
 		t.Fatalf("read %d records, wrote %d", got-1, next-1)
+	}
+}
+
+// TestRingPublishRelease: the reader sees records only once they are
+// published, and the writer gets room back only once it is released.
+func TestRingPublishRelease(t *testing.T) {
+	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
+	w, r := seg.Ring(0).Writer(), seg.Ring(0).Reader()
+	if !w.TryAppend(1, []byte{1}) {
+		t.Fatal("append to an empty ring failed")
+	}
+	if _, _, ok := r.Peek(); ok {
+		t.Fatal("the reader saw a record before it was published")
+	}
+	w.Publish()
+	if seq, _, ok := r.Peek(); !ok || seq != 1 {
+		t.Fatalf("Peek after Publish = %d, %v; want 1, true", seq, ok)
+	}
+	n := uint64(1)
+	for w.TryAppend(n+1, []byte{1}) {
+		n++
+	}
+	w.Publish()
+	for i := uint64(1); i <= n; i++ {
+		if seq, _, ok := r.Peek(); !ok || seq != i {
+			t.Fatalf("Peek = %d, %v; want %d, true", seq, ok, i)
+		}
+		r.Advance()
+	}
+	if w.TryAppend(n+1, []byte{1}) {
+		t.Fatal("the writer got room the reader had not released")
+	}
+	r.Release()
+	if !w.TryAppend(n+1, []byte{1}) {
+		t.Fatal("no room after the reader released everything")
 	}
 }
 

@@ -33,68 +33,118 @@ func (r Ring) Cap() int { return len(r.buf) }
 // Fits reports whether a record with a body of n bytes can ever fit.
 func (r Ring) Fits(n int) bool { return align8(ringRecHeader+n)*2 <= len(r.buf) }
 
-// TryPut appends one record. It returns false, writing nothing, when the
-// ring has no room now (the caller waits for the controller and retries).
-func (r Ring) TryPut(seq uint64, body []byte) bool {
-	size := uint64(len(r.buf))
+// A RingWriter appends records to a Ring for the ring's one writer. What
+// it appends stays invisible to the reader until Publish: a worker
+// publishes a critical section's events with one store, and the reader's
+// core is not asked for the head's cache line at every event.
+type RingWriter struct {
+	ring       Ring
+	head, tail uint64 // where the next record goes; the reader's tail as last read
+}
+
+// Writer returns a writer that appends after the records already there.
+func (r Ring) Writer() RingWriter {
+	return RingWriter{ring: r, head: atomic.LoadUint64(r.head), tail: atomic.LoadUint64(r.tail)}
+}
+
+// Cap returns the ring's size in bytes (0: the run records no events).
+func (w *RingWriter) Cap() int { return w.ring.Cap() }
+
+// Fits reports whether a record with a body of n bytes can ever fit.
+func (w *RingWriter) Fits(n int) bool { return w.ring.Fits(n) }
+
+// TryAppend appends one record, unpublished. It returns false, writing
+// nothing, when the ring has no room now: the caller publishes what it
+// appended, waits for the reader, and retries.
+func (w *RingWriter) TryAppend(seq uint64, body []byte) bool {
+	buf := w.ring.buf
+	size := uint64(len(buf))
 	need := uint64(align8(ringRecHeader + len(body)))
-	head := atomic.LoadUint64(r.head)
-	tail := atomic.LoadUint64(r.tail)
-	pos := head % size
+	pos := w.head % size
 	pad := uint64(0)
 	if pos+need > size {
 		pad = size - pos
 	}
-	if head+pad+need-tail > size {
-		return false
+	if w.head+pad+need-w.tail > size {
+		w.tail = atomic.LoadUint64(w.ring.tail)
+		if w.head+pad+need-w.tail > size {
+			return false
+		}
 	}
 	if pad > 0 {
-		binary.LittleEndian.PutUint32(r.buf[pos:], ringPad)
-		head += pad
+		binary.LittleEndian.PutUint32(buf[pos:], ringPad)
+		w.head += pad
 		pos = 0
 	}
-	rec := r.buf[pos : pos+need]
+	rec := buf[pos : pos+need]
 	binary.LittleEndian.PutUint32(rec[0:], uint32(len(body)))
 	binary.LittleEndian.PutUint64(rec[8:], seq)
 	copy(rec[ringRecHeader:], body)
-	atomic.StoreUint64(r.head, head+need) // publishes the bytes above
+	w.head += need
 	return true
 }
 
+// Publish makes the records appended so far visible to the reader.
+func (w *RingWriter) Publish() {
+	if atomic.LoadUint64(w.ring.head) != w.head {
+		atomic.StoreUint64(w.ring.head, w.head) // publishes the bytes appended
+	}
+}
+
+// A RingReader reads a Ring's records, in order, for the ring's one reader.
+// The room of the records it consumed goes back to the writer at Release.
+type RingReader struct {
+	ring       Ring
+	head, tail uint64 // the writer's head as last read; the next record to read
+}
+
+// Reader returns a reader that starts at the oldest unread record.
+func (r Ring) Reader() RingReader {
+	return RingReader{ring: r, head: atomic.LoadUint64(r.head), tail: atomic.LoadUint64(r.tail)}
+}
+
 // Peek returns the oldest unread record without consuming it.
-func (r Ring) Peek() (seq uint64, body []byte, ok bool) {
-	size := uint64(len(r.buf))
+func (r *RingReader) Peek() (seq uint64, body []byte, ok bool) {
+	buf := r.ring.buf
+	size := uint64(len(buf))
 	if size == 0 {
 		return 0, nil, false
 	}
 	for {
-		head := atomic.LoadUint64(r.head)
-		tail := atomic.LoadUint64(r.tail)
-		if tail >= head {
-			return 0, nil, false
+		if r.tail >= r.head {
+			r.head = atomic.LoadUint64(r.ring.head)
+			if r.tail >= r.head {
+				return 0, nil, false
+			}
 		}
-		pos := tail % size
-		n := binary.LittleEndian.Uint32(r.buf[pos:])
+		pos := r.tail % size
+		n := binary.LittleEndian.Uint32(buf[pos:])
 		if n == ringPad {
-			atomic.StoreUint64(r.tail, tail+size-pos)
+			r.tail += size - pos
 			continue
 		}
 		if uint64(n) > size-pos-ringRecHeader {
 			// Only a worker writing garbage over its own ring gets here;
 			// drop the rest rather than read out of bounds.
-			atomic.StoreUint64(r.tail, head)
+			r.tail = r.head
+			r.Release()
 			return 0, nil, false
 		}
-		seq = binary.LittleEndian.Uint64(r.buf[pos+8:])
-		return seq, r.buf[pos+ringRecHeader : pos+ringRecHeader+uint64(n)], true
+		seq = binary.LittleEndian.Uint64(buf[pos+8:])
+		return seq, buf[pos+ringRecHeader : pos+ringRecHeader+uint64(n)], true
 	}
 }
 
 // Advance consumes the record Peek returned.
-func (r Ring) Advance() {
-	size := uint64(len(r.buf))
-	tail := atomic.LoadUint64(r.tail)
-	pos := tail % size
-	n := binary.LittleEndian.Uint32(r.buf[pos:])
-	atomic.StoreUint64(r.tail, tail+uint64(align8(ringRecHeader+int(n))))
+func (r *RingReader) Advance() {
+	buf := r.ring.buf
+	n := binary.LittleEndian.Uint32(buf[r.tail%uint64(len(buf)):])
+	r.tail += uint64(align8(ringRecHeader + int(n)))
+}
+
+// Release gives the room of the records consumed so far back to the writer.
+func (r *RingReader) Release() {
+	if atomic.LoadUint64(r.ring.tail) != r.tail {
+		atomic.StoreUint64(r.ring.tail, r.tail)
+	}
 }

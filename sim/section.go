@@ -354,25 +354,10 @@ func (w *Worker) knownDelta(region []byte, off, n int) ([]byte, bool) {
 	return w.delta, true
 }
 
-// A WriteRecorder is a Recorder that can compute a write's delta later:
-// after the critical section, when the lock is free again, so that tracing
-// does not make everybody wait longer for the lock. It copies old at once;
-// new must stay unchanged until the worker's section is over.
-type WriteRecorder interface {
-	RecordWrite(e *trace.Event, old, new []byte)
-}
-
 // emitWrite records a write of new over old at region offset off.
 func (w *Worker) emitWrite(env *Env, off int, old, new []byte) {
-	e := trace.Event{Step: env.step(), Time: env.time(), Kind: trace.MemWritten, Worker: w.traceSlot(),
-		Arg: int64(off), Arg2: int64(len(new))}
-	if wr, ok := env.Rec.(WriteRecorder); ok {
-		wr.RecordWrite(&e, old, new)
-		return
-	}
 	w.delta = trace.Diff(w.delta[:0], off, old, new)
-	e.Data = w.delta
-	env.Rec.Record(&e)
+	w.emit(env, trace.MemWritten, 0, 0, int64(off), int64(len(new)), w.delta)
 }
 
 // flip commits the shadow copy just written.

@@ -637,6 +637,12 @@ func TestWriterRules(t *testing.T) {
 	if err := w.WriteRaw([]byte{1, 2}); err == nil {
 		t.Error("WriteRaw of a bad body accepted")
 	}
+	if err := w.WriteRaw([]byte{byte(LockAttempted), 0, 0}); err == nil {
+		t.Error("WriteRaw of a body without a seq accepted")
+	}
+	if err := w.WriteRaw([]byte{byte(kindCount), 0, hasSeq, 7}); err == nil {
+		t.Error("WriteRaw of an unknown kind accepted")
+	}
 	must(w.Write(&Event{Seq: 7, Kind: RunEnded}))
 	if err := w.Write(&Event{Seq: 8, Kind: Waited}); err == nil {
 		t.Error("event after run-ended accepted")

@@ -380,22 +380,29 @@ func (w *Writer) Write(e *Event) error {
 	return w.written(e.Kind, e.Seq)
 }
 
-// WriteRaw appends an event body made by AppendEvent, framing it. The body
-// is checked (it must decode, and follow the rules Write enforces), since it
-// may come from a worker's shared-memory ring; it is not re-encoded.
+// WriteRaw appends an event body made by AppendEvent, framing it without
+// re-encoding it. Bodies come from the workers' rings, where AppendEvent
+// made them, so only what the writer itself relies on is checked: the kind,
+// and a sequence number that follows the last. Decoding every field would
+// cost more than the rest of the write; a reader still rejects a body that
+// does not decode, naming its record.
 func (w *Writer) WriteRaw(body []byte) error {
-	var e Event
-	if msg := decodeBody(body, &e); msg != "" {
-		return errors.New("trace: bad event body: " + msg)
+	if len(body) < 3 || body[2]&hasSeq == 0 {
+		return errors.New("trace: bad event body: no sequence number")
 	}
-	if err := w.admit(e.Kind, e.Seq); err != nil {
+	seq, _, ok := field(body, 3)
+	if !ok {
+		return errors.New("trace: bad event body: bad seq field")
+	}
+	kind := Kind(body[0])
+	if err := w.admit(kind, seq); err != nil {
 		return err
 	}
 	if len(body) > MaxRecord {
 		return fmt.Errorf("trace: event body is %d bytes, more than the %d a record may hold", len(body), MaxRecord)
 	}
 	w.buf = appendFrame(w.buf, body)
-	return w.written(e.Kind, e.Seq)
+	return w.written(kind, seq)
 }
 
 // written records that an event was appended to the buffer, and flushes a

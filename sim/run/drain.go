@@ -10,41 +10,28 @@ import (
 	"github.com/comanda/comanda/trace"
 )
 
-// ringRecorder is a worker's recorder: it encodes each event and puts it in
-// the worker's ring in the segment, where the controller drains it. It
+// ringRecorder is a worker's recorder: it encodes each event and appends it
+// to the worker's ring in the segment, where the controller drains it. It
 // never drops an event: when the ring is full it waits for the controller.
 //
-// In free mode it may hold the events of a critical section back until the
-// section ends (see hold): the events keep the sequence numbers they took
-// when they happened, but a write's delta is computed after the lock is
-// released, so recording does not lengthen the time others wait for the
-// lock.
+// In free mode it holds a critical section's events back until the section
+// ends (see hold): they keep the sequence numbers they took when they
+// happened, and go out together with one store (flush), so that the
+// controller's core does not pull the ring's head away from the lock
+// holder at every event.
 type ringRecorder struct {
-	seg  *shm.Segment
-	slot shm.Slot
-	ring shm.Ring
-	full bool
-	buf  []byte
-	gone <-chan struct{}
-
-	hold    bool        // hold events back until flush
-	held    []heldEvent // events held back, in sequence order
-	arena   []byte      // the held events' data and old bytes
-	delta   []byte
+	seg     *shm.Segment
+	slot    shm.Slot
+	ring    shm.RingWriter
+	full    bool
+	buf     []byte
+	gone    <-chan struct{}
+	hold    bool // publish at flush, not after each event
 	pending bool // the slot's pending word is set
 }
 
-// heldEvent is an event waiting for its section to end. For a write, old
-// (in the arena) and new are the bytes the delta is computed from.
-type heldEvent struct {
-	e         trace.Event
-	data, old [2]int // arena spans
-	new       []byte
-	isWrite   bool
-}
-
 func newRingRecorder(seg *shm.Segment, slot int, full bool, gone <-chan struct{}) *ringRecorder {
-	return &ringRecorder{seg: seg, slot: seg.Slot(slot), ring: seg.Ring(slot), full: full, gone: gone}
+	return &ringRecorder{seg: seg, slot: seg.Slot(slot), ring: seg.Ring(slot).Writer(), full: full, gone: gone}
 }
 
 func (r *ringRecorder) Full() bool { return r.full }
@@ -60,60 +47,20 @@ func (r *ringRecorder) reserve() uint64 {
 	return r.seg.NextSeq()
 }
 
-// Record publishes the event (or holds it back until flush).
+// Record numbers the event and appends it to the ring; it is published at
+// once, or with hold at the next flush.
 func (r *ringRecorder) Record(e *trace.Event) {
 	e.Seq = r.reserve()
-	if r.hold {
-		h := heldEvent{e: *e}
-		h.data = r.keep(e.Data)
-		h.e.Data = nil
-		r.held = append(r.held, h)
-		return
-	}
 	r.put(e)
-	r.done()
-}
-
-// RecordWrite records a write of new over old (see sim.WriteRecorder).
-func (r *ringRecorder) RecordWrite(e *trace.Event, old, new []byte) {
 	if !r.hold {
-		r.delta = trace.Diff(r.delta[:0], int(e.Arg), old, new)
-		e.Data = r.delta
-		r.Record(e)
-		return
+		r.flush()
 	}
-	e.Seq = r.reserve()
-	r.held = append(r.held, heldEvent{e: *e, old: r.keep(old), new: new, isWrite: true})
 }
 
-// keep copies b into the arena and returns where it is.
-func (r *ringRecorder) keep(b []byte) [2]int {
-	start := len(r.arena)
-	r.arena = append(r.arena, b...)
-	return [2]int{start, len(r.arena)}
-}
-
-// flush publishes the held events, computing the deltas of the writes.
+// flush publishes the events appended so far.
 func (r *ringRecorder) flush() {
-	for i := range r.held {
-		h := &r.held[i]
-		if h.isWrite {
-			r.delta = trace.Diff(r.delta[:0], int(h.e.Arg), r.arena[h.old[0]:h.old[1]], h.new)
-			h.e.Data = r.delta
-		} else {
-			h.e.Data = r.arena[h.data[0]:h.data[1]]
-		}
-		r.put(&h.e)
-		h.new = nil
-	}
-	r.held = r.held[:0]
-	r.arena = r.arena[:0]
-	r.done()
-}
-
-// done clears the pending word once nothing is held back.
-func (r *ringRecorder) done() {
-	if r.pending && len(r.held) == 0 {
+	r.ring.Publish()
+	if r.pending {
 		r.slot.SetPending(0)
 		r.pending = false
 	}
@@ -125,7 +72,9 @@ func (r *ringRecorder) put(e *trace.Event) {
 	if !r.ring.Fits(len(r.buf)) {
 		r.buf = r.buf[:0] // cannot happen with the sizes we use; never block forever
 	}
-	for i := 0; !r.ring.TryPut(e.Seq, r.buf); i++ {
+	for i := 0; !r.ring.TryAppend(e.Seq, r.buf); i++ {
+		// The controller frees room only for what it can see.
+		r.ring.Publish()
 		select {
 		case <-r.gone:
 			return
@@ -207,7 +156,7 @@ type drainer struct {
 	slots int
 	out   sink
 	mu    sync.Mutex // one drain at a time
-	rings []shm.Ring // the workers' rings, looked up once
+	rings []shm.RingReader // the workers' rings, looked up once
 }
 
 // drain emits everything that can be emitted now and returns how many.
@@ -228,7 +177,7 @@ func (d *drainer) drain() int {
 	}
 	if d.rings == nil {
 		for i := 0; i < d.slots; i++ {
-			d.rings = append(d.rings, d.seg.Ring(i))
+			d.rings = append(d.rings, d.seg.Ring(i).Reader())
 		}
 	}
 	n := 0
@@ -263,6 +212,9 @@ func (d *drainer) drain() int {
 				d.rings[best].Advance()
 			}
 			n++
+		}
+		if best >= 0 {
+			d.rings[best].Release()
 		}
 	}
 }

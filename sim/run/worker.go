@@ -98,7 +98,7 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 	// deltas are computed outside the lock); a paced write is shown chunk by
 	// chunk as it happens, so it is not held back.
 	rec.hold = cfg.Trace && !seg.HasFlag(shm.FlagStepped) && cfg.WritePace == 0
-	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: time.Unix(0, seg.StartNano()), spin: spinFor(cfg),
+	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: monotonicSince(seg.StartNano()), spin: spinFor(cfg),
 		rec: rec, ring: rec, gone: gone, nudge: nudge}
 	atomic.AddInt32(seg.Live(), 1)
 	sl.SetPID(os.Getpid())
@@ -150,4 +150,13 @@ func watchController(leave func()) {
 	}
 	io.Copy(io.Discard, ctl)
 	leave()
+}
+
+// monotonicSince returns the run's start, given as Unix nanoseconds, as a
+// time with a monotonic clock reading: time.Since of it then reads one clock
+// instead of two (the wall clock and the monotonic one), and a worker reads
+// the clock at every step of a traced run.
+func monotonicSince(unixNano int64) time.Time {
+	now := time.Now()
+	return now.Add(-time.Duration(now.UnixNano() - unixNano))
 }
