@@ -155,7 +155,7 @@ type drainer struct {
 	ctl   *ctlRecorder
 	slots int
 	out   sink
-	mu    sync.Mutex // one drain at a time
+	mu    sync.Mutex       // one drain at a time
 	rings []shm.RingReader // the workers' rings, looked up once
 }
 
