@@ -7,7 +7,8 @@
 //
 //	0       fixed header: magic "COMANDA\x01", layout version, sizes and
 //	        offsets of the regions, run id, controller PID, start time
-//	128     flags word (lock on, shutdown, stepped, exit, trace, drain)
+//	128     flags word (lock on, shutdown, stepped, exit, trace, drain);
+//	136     unprotected sections (started, running)
 //	192     lock 0's word (generation<<32 | owner PID); 256 lock 1's
 //	320     event sequence counter
 //	384     step counter

@@ -12,7 +12,7 @@ import (
 // Layout constants. The table in doc.go draws the whole segment.
 const (
 	Magic         = "COMANDA\x01" // first 8 bytes of every segment
-	LayoutVersion = 2             // bumped when any offset below changes
+	LayoutVersion = 3             // bumped when any offset below changes
 
 	MaxWorkers = 40             // worker slots in the header; the last is the controller's
 	SlotSize   = 256            // bytes per slot
@@ -51,18 +51,21 @@ const (
 // Atomic header words, each on its own 64-byte cache line so that the hot
 // ones (the lock words, the event counter) do not slow each other down.
 const (
-	offFlags      = 128
-	offLock0      = 192 // lock i's word: offLock0 + 64*i
-	offEventSeq   = 320
-	offStepSeq    = 384
-	offWriteStamp = 448
-	offTurn       = 512 // stepped mode: the grant word
-	offTurnDone   = 576 // stepped mode: the done word
-	offClock      = 640 // stepped mode: virtual time in ns
-	offQueueVer   = 704 // bumped when an order is added (consumers wait on it)
-	offSpaceVer   = 768 // bumped when room is made (producers wait on it)
-	offLive       = 832 // workers currently attached
-	offCtlPending = 896 // event horizon of the controller's own events
+	offFlags = 128
+	// Sections running with the lock skipped (see Unprotected): on the
+	// flags line, which changes only when the lock is switched.
+	offUnprotected = 136
+	offLock0       = 192 // lock i's word: offLock0 + 64*i
+	offEventSeq    = 320
+	offStepSeq     = 384
+	offWriteStamp  = 448
+	offTurn        = 512 // stepped mode: the grant word
+	offTurnDone    = 576 // stepped mode: the done word
+	offClock       = 640 // stepped mode: virtual time in ns
+	offQueueVer    = 704 // bumped when an order is added (consumers wait on it)
+	offSpaceVer    = 768 // bumped when room is made (producers wait on it)
+	offLive        = 832 // workers currently attached
+	offCtlPending  = 896 // event horizon of the controller's own events
 	// Lock i's sleepers word: offSleepers + 8*i. Not beside the lock word:
 	// a release reads it right after freeing the lock, and on the lock
 	// word's line that read is a miss whenever a spinning waiter has just
@@ -289,6 +292,25 @@ func (s *Segment) SetFlag(f uint32, on bool) {
 		}
 	}
 }
+
+// Unprotected returns the unprotected-sections word: the high 32 bits count
+// the sections that ever started with the lock skipped, the low 32 bits
+// those running now. A worker that reads the word with none running, and
+// again unchanged later, knows that no section wrote without the lock in
+// between.
+func (s *Segment) Unprotected() uint64 { return atomic.LoadUint64(s.u64(offUnprotected)) }
+
+// NoneUnprotected reports whether word (from Unprotected) says that no
+// section runs with the lock skipped.
+func NoneUnprotected(word uint64) bool { return uint32(word) == 0 }
+
+// BeginUnprotected counts a section that starts with the lock skipped.
+func (s *Segment) BeginUnprotected() { atomic.AddUint64(s.u64(offUnprotected), 1<<32+1) }
+
+// EndUnprotected counts the end of such a section. (A worker killed in
+// one never ends it: the word then says one is running for good, which
+// only costs the others a check.)
+func (s *Segment) EndUnprotected() { atomic.AddUint64(s.u64(offUnprotected), ^uint64(0)) }
 
 // Lock returns lock i (0 ≤ i < MaxLocks).
 func (s *Segment) Lock(i int) Lock { return lockAt(s.b, offLock0+64*i, offSleepers+8*i) }

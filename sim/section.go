@@ -32,6 +32,7 @@ func (w *Worker) read(env *Env) Outcome {
 	w.json = w.json[:0] // what it wrote last is no longer its board (see Wrote)
 	region := env.Seg.Data()
 	w.readStamp = env.Seg.LoadWriteStamp()
+	w.readUnpro = env.Seg.Unprotected()
 	w.emit(env, trace.MemRead, 0, 0, 0, int64(w.readLength(region)), nil)
 	raw, err := w.blob(region)
 	if err == nil {
@@ -290,7 +291,7 @@ func (w *Worker) write(env *Env) Outcome {
 	off := w.outOff + w.written
 	src := w.out[w.written : w.written+n]
 	if w.full(env) {
-		if delta, ok := w.knownDelta(region, off, n); ok {
+		if delta, ok := w.knownDelta(env, region, off, n); ok {
 			w.emit(env, trace.MemWritten, 0, 0, int64(off), int64(n), delta)
 		} else {
 			w.emitWrite(env, off, region[off:off+n], src)
@@ -324,12 +325,15 @@ func (w *Worker) write(env *Env) Outcome {
 // knownDelta describes a whole-frame write without searching: the writer
 // knows which pieces of its new text are orders it read, copied unchanged
 // (the encoder's spans), so each is a copy from where it was read. That
-// holds only if the text read is still there as it was read, which is
-// checked (with the lock off it may not be).
-func (w *Worker) knownDelta(region []byte, off, n int) ([]byte, bool) {
+// holds only if the text read is still there as it was read: certain when
+// nobody could write since (see alone), else checked (with the lock off
+// it may not be).
+func (w *Worker) knownDelta(env *Env, region []byte, off, n int) ([]byte, bool) {
 	text := w.dec.Text()
-	if w.written != 0 || n != len(w.out) || w.readAt < 4 || w.readAt+len(text) > len(region) ||
-		string(region[w.readAt:w.readAt+len(text)]) != string(text) {
+	if w.written != 0 || n != len(w.out) || w.readAt < 4 || w.readAt+len(text) > len(region) {
+		return nil, false
+	}
+	if !w.alone(env) && string(region[w.readAt:w.readAt+len(text)]) != string(text) {
 		return nil, false
 	}
 	var d trace.DeltaWriter
@@ -352,6 +356,16 @@ func (w *Worker) knownDelta(region []byte, off, n int) ([]byte, bool) {
 	}
 	w.delta = d.Bytes()
 	return w.delta, true
+}
+
+// alone reports whether nobody else can have written the data region since
+// this worker read it: it holds the one lock everybody takes (not a
+// per-process lock, not skipped), and no section ran with the lock skipped
+// at any moment since the read (a class can switch the lock off at any
+// time).
+func (w *Worker) alone(env *Env) bool {
+	return w.held != 0 && w.skipped == 0 && w.cfg.LockScope != ScopePerProcess &&
+		shm.NoneUnprotected(w.readUnpro) && env.Seg.Unprotected() == w.readUnpro
 }
 
 // emitWrite records a write of new over old at region offset off.

@@ -268,22 +268,26 @@ func (p *patcher) Record(e *trace.Event) {
 }
 
 // The data region rebuilt from the recorded writes equals the real one
-// after every step: with the lock on and off, both protocols, paced writes,
-// a worker dying mid-write.
+// after every step: with the lock on and off, switched during the run, a
+// per-process lock, both protocols, paced writes, a worker dying mid-write.
 func TestWritesRebuildMemory(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		tweak func(*Config)
+		name   string
+		tweak  func(*Config)
+		toggle bool // switch the lock off and on every 50 steps
 	}{
-		{"shadow", func(c *Config) {}},
-		{"seed", func(c *Config) { c.Protocol = ProtoSeed }},
-		{"seed lock off", func(c *Config) { c.Protocol, c.LockOn = ProtoSeed, false }},
-		{"shadow lock off", func(c *Config) { c.LockOn = false }},
-		{"seed paced lock off", func(c *Config) { c.Protocol, c.LockOn, c.WritePace = ProtoSeed, false, 10*time.Millisecond }},
+		{"shadow", func(c *Config) {}, false},
+		{"seed", func(c *Config) { c.Protocol = ProtoSeed }, false},
+		{"seed lock off", func(c *Config) { c.Protocol, c.LockOn = ProtoSeed, false }, false},
+		{"shadow lock off", func(c *Config) { c.LockOn = false }, false},
+		{"shadow lock switched", func(c *Config) {}, true},
+		{"seed lock switched", func(c *Config) { c.Protocol = ProtoSeed }, true},
+		{"shadow per-process", func(c *Config) { c.LockScope = ScopePerProcess }, false},
+		{"seed paced lock off", func(c *Config) { c.Protocol, c.LockOn, c.WritePace = ProtoSeed, false, 10*time.Millisecond }, false},
 		{"seed crash", func(c *Config) {
 			c.Protocol = ProtoSeed
 			c.Faults = []Fault{{Slot: 0, When: "holding-lock", Count: 2}}
-		}},
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := testConfig()
@@ -302,6 +306,9 @@ func TestWritesRebuildMemory(t *testing.T) {
 					if l.Workers[slot] != nil {
 						l.kill(slot)
 					}
+				}
+				if tc.toggle && steps%50 == 0 {
+					l.Seg.SetFlag(shm.FlagLockOn, steps%100 == 0)
 				}
 				if !l.M.Step() {
 					break

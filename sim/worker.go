@@ -178,6 +178,7 @@ type Worker struct {
 	src       []int      // which order of the read each order is, while unchanged (see change)
 	spans     []shm.Span // where the pieces of the encoded text come from
 	readAt    int        // where the text read starts in the region
+	readUnpro uint64     // the unprotected-sections word at the read
 	queueSeen uint32     // the queue's version when the section read the data
 	spaceSeen uint32     // the window's version then
 	failures  int        // failed reads of the current section
@@ -414,6 +415,7 @@ func (w *Worker) acquire(env *Env) Outcome {
 	sl := env.Seg.Slot(w.Slot)
 	if !env.Seg.HasFlag(shm.FlagLockOn) && w.Slot != shm.SystemSlot {
 		w.skipped |= 1 << i
+		env.Seg.BeginUnprotected()
 		w.emit(env, trace.LockSkipped, i, 0, 0, 0, nil)
 		return w.acquired(env)
 	}
@@ -465,6 +467,7 @@ func (w *Worker) release(env *Env) Outcome {
 	switch {
 	case w.skipped&(1<<i) != 0:
 		w.skipped &^= 1 << i
+		env.Seg.EndUnprotected()
 		w.emit(env, trace.LockSkipped, i, 0, 1, 0, nil)
 	case w.held&(1<<i) != 0:
 		w.held &^= 1 << i
