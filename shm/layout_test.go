@@ -250,3 +250,23 @@ func TestFileCreateOpenReclaim(t *testing.T) {
 		t.Fatalf("Remove left %v", Segments(dir))
 	}
 }
+
+// The unprotected-sections word counts sections started and running.
+func TestUnprotectedWord(t *testing.T) {
+	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
+	w0 := seg.Unprotected()
+	if !NoneUnprotected(w0) {
+		t.Fatalf("a new segment says a section runs unprotected: %#x", w0)
+	}
+	seg.BeginUnprotected()
+	seg.BeginUnprotected()
+	seg.EndUnprotected()
+	if w := seg.Unprotected(); NoneUnprotected(w) || w == w0 {
+		t.Fatalf("one section still runs: word %#x", w)
+	}
+	seg.EndUnprotected()
+	w := seg.Unprotected()
+	if !NoneUnprotected(w) || w == w0 {
+		t.Fatalf("none runs, two started: word %#x (was %#x)", w, w0)
+	}
+}
