@@ -331,6 +331,16 @@ func (d *BoardDecoder) AppendMapped(dst []byte, b *Board, src []int, spans []Spa
 			}
 		}
 	}
+	// copied says that the n bytes at off came from src in the old text; a
+	// copy that goes on where the last one ended, from where it ended,
+	// lengthens it (a run of unchanged orders is one span).
+	copied := func(off, n, src int) {
+		if k := len(spans) - 1; k >= 0 && spans[k].Src >= 0 && spans[k].Off+spans[k].Len == off && spans[k].Src+spans[k].Len == src {
+			spans[k].Len += n
+			return
+		}
+		spans = append(spans, Span{Off: off, Len: n, Src: src})
+	}
 	dst = append(dst, bjCanon...)
 	mark := 0
 	for i := range b.Orders {
@@ -354,13 +364,13 @@ func (d *BoardDecoder) AppendMapped(dst []byte, b *Board, src []int, spans []Spa
 			suf := bjCommon(oldText[pre:], newText[pre:], true)
 			off := at - base
 			if pre > 0 {
-				spans = append(spans, Span{Off: off, Len: pre, Src: d.starts[-j-2]})
+				copied(off, pre, d.starts[-j-2])
 			}
 			if mid := len(newText) - pre - suf; mid > 0 {
 				spans = append(spans, Span{Off: off + pre, Len: mid, Src: -1})
 			}
 			if suf > 0 {
-				spans = append(spans, Span{Off: off + len(newText) - suf, Len: suf, Src: d.ends[-j-2] - suf})
+				copied(off+len(newText)-suf, suf, d.ends[-j-2]-suf)
 			}
 			mark = len(dst) - base
 			continue
@@ -383,7 +393,7 @@ func (d *BoardDecoder) AppendMapped(dst []byte, b *Board, src []int, spans []Spa
 		lit(mark)
 		off := len(dst) - base
 		dst = append(dst, d.prev[from:to]...)
-		spans = append(spans, Span{Off: off, Len: to - from, Src: from})
+		copied(off, to-from, from)
 		mark = len(dst) - base
 	}
 	dst = bjAppendStats(dst, &b.Stats)
