@@ -630,17 +630,17 @@ func TestWriterRules(t *testing.T) {
 		t.Error("unknown kind accepted")
 	}
 	raw := AppendEvent(nil, &Event{Seq: 6, Kind: LockAttempted, Lock: 1})
-	must(w.WriteRaw(raw))
-	if err := w.WriteRaw(raw); err == nil {
+	must(w.WriteRaw(6, raw))
+	if err := w.WriteRaw(6, raw); err == nil {
 		t.Error("WriteRaw of a repeated seq accepted")
 	}
-	if err := w.WriteRaw([]byte{1, 2}); err == nil {
+	if err := w.WriteRaw(7, []byte{1, 2}); err == nil {
 		t.Error("WriteRaw of a bad body accepted")
 	}
-	if err := w.WriteRaw([]byte{byte(LockAttempted), 0, 0}); err == nil {
+	if err := w.WriteRaw(7, []byte{byte(LockAttempted), 0, 0}); err == nil {
 		t.Error("WriteRaw of a body without a seq accepted")
 	}
-	if err := w.WriteRaw([]byte{byte(kindCount), 0, hasSeq, 7}); err == nil {
+	if err := w.WriteRaw(7, []byte{byte(kindCount), 0, hasSeq, 7}); err == nil {
 		t.Error("WriteRaw of an unknown kind accepted")
 	}
 	must(w.Write(&Event{Seq: 7, Kind: RunEnded}))
@@ -673,7 +673,7 @@ func TestWriteRawMatchesWrite(t *testing.T) {
 		if err := wa.Write(&e); err != nil {
 			t.Fatal(err)
 		}
-		if err := wb.WriteRaw(AppendEvent(nil, &e)); err != nil {
+		if err := wb.WriteRaw(e.Seq, AppendEvent(nil, &e)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -380,19 +380,16 @@ func (w *Writer) Write(e *Event) error {
 	return w.written(e.Kind, e.Seq)
 }
 
-// WriteRaw appends an event body made by AppendEvent, framing it without
-// re-encoding it. Bodies come from the workers' rings, where AppendEvent
-// made them, so only what the writer itself relies on is checked: the kind,
-// and a sequence number that follows the last. Decoding every field would
-// cost more than the rest of the write; a reader still rejects a body that
-// does not decode, naming its record.
-func (w *Writer) WriteRaw(body []byte) error {
+// WriteRaw appends the body of event seq, made by AppendEvent, framing it
+// without re-encoding it. Bodies come from the workers' rings, where
+// AppendEvent made them, and seq is the number the ring carries beside the
+// body, so only what the writer itself relies on is checked: the kind, and
+// a sequence number that follows the last. Decoding every field would cost
+// more than the rest of the write; a reader still rejects a body that does
+// not decode, naming its record.
+func (w *Writer) WriteRaw(seq uint64, body []byte) error {
 	if len(body) < 3 || body[2]&hasSeq == 0 {
 		return errors.New("trace: bad event body: no sequence number")
-	}
-	seq, _, ok := field(body, 3)
-	if !ok {
-		return errors.New("trace: bad event body: bad seq field")
 	}
 	kind := Kind(body[0])
 	if err := w.admit(kind, seq); err != nil {

@@ -337,7 +337,7 @@ func (r *Run) openTrace() error {
 func (r *Run) sink(seq uint64, body []byte) {
 	r.events.Add(1)
 	if r.tw != nil && r.traceErr == nil {
-		if err := r.tw.WriteRaw(body); err != nil {
+		if err := r.tw.WriteRaw(seq, body); err != nil {
 			r.traceErr = err
 		}
 	}
