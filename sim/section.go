@@ -346,16 +346,45 @@ func (w *Worker) knownDelta(env *Env, region []byte, off, n int) ([]byte, bool) 
 		d.Literal(at, b)
 	}
 	lit(off, w.out[:4]) // the length header
-	for _, sp := range w.spans {
+	last := len(w.spans) - 1
+	for k, sp := range w.spans {
 		at := off + 4 + sp.Off
-		if sp.Src < 0 {
-			lit(at, w.out[4+sp.Off:4+sp.Off+sp.Len])
-		} else {
+		switch {
+		case sp.Src >= 0:
 			d.Copy(at, sp.Len, w.readAt+sp.Src)
+		case k == last && sp.Off+sp.Len == len(w.out)-4:
+			tailDelta(&d, at, w.out[4+sp.Off:], text, w.readAt)
+		default:
+			lit(at, w.out[4+sp.Off:4+sp.Off+sp.Len])
 		}
 	}
 	w.delta = d.Bytes()
 	return w.delta, true
+}
+
+// tailDelta describes the new text's tail, written at region offset at (the
+// stats after the last order: a write changes a few digits of them), as
+// copies of the read text's tail, text at region offset from, wherever the
+// two agree when lined up at their ends, and literals where they do not.
+func tailDelta(d *trace.DeltaWriter, at int, tail, text []byte, from int) {
+	const minCopy = 8 // a shorter copy costs about as much as its bytes
+	n := min(len(tail), len(text))
+	skip := len(tail) - n // leading bytes with no counterpart
+	old, src := text[len(text)-n:], from+len(text)-n
+	lit := 0 // where the pending literal starts (in tail)
+	for i := 0; i < n; {
+		j := i
+		for j < n && tail[skip+j] == old[j] {
+			j++
+		}
+		if j-i >= minCopy {
+			d.Literal(at+lit, tail[lit:skip+i])
+			d.Copy(at+skip+i, j-i, src+i)
+			lit = skip + j
+		}
+		i = j + 1
+	}
+	d.Literal(at+lit, tail[lit:])
 }
 
 // alone reports whether nobody else can have written the data region since
