@@ -292,8 +292,11 @@ func finishFrame(buf []byte, start, n int) []byte {
 	return buf
 }
 
-// flushSize is how many buffered bytes make Write flush on its own.
-const flushSize = 64 << 10
+// flushSize is how many buffered bytes make Write flush on its own. Fewer,
+// bigger writes leave more of the controller's core to the workers (fast
+// traced runs, 2+3 processes, medians of six interleaved: 72 000 orders/s
+// with 512 KiB against 69 000 with 64 KiB).
+const flushSize = 512 << 10
 
 // A Writer appends events to a trace. It buffers: call Flush to push what it
 // holds to the underlying writer (the controller does so periodically, so a
