@@ -396,8 +396,12 @@ func (d *BoardDecoder) AppendMapped(dst []byte, b *Board, src []int, spans []Spa
 		copied(off, to-from, from)
 		mark = len(dst) - base
 	}
-	dst = bjAppendStats(dst, &b.Stats)
 	lit(mark)
+	// The stats, always a span of their own: a writer describes them
+	// against the stats it read (see sim's tailDelta).
+	mark = len(dst) - base
+	dst = bjAppendStats(dst, &b.Stats)
+	spans = append(spans, Span{Off: mark, Len: len(dst) - base - mark, Src: -1})
 	return dst, spans
 }
 

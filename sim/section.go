@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/comanda/comanda/shm"
@@ -373,10 +375,7 @@ func tailDelta(d *trace.DeltaWriter, at int, tail, text []byte, from int) {
 	old, src := text[len(text)-n:], from+len(text)-n
 	lit := 0 // where the pending literal starts (in tail)
 	for i := 0; i < n; {
-		j := i
-		for j < n && tail[skip+j] == old[j] {
-			j++
-		}
+		j := i + equalRun(tail[skip+i:], old[i:])
 		if j-i >= minCopy {
 			d.Literal(at+lit, tail[lit:skip+i])
 			d.Copy(at+skip+i, j-i, src+i)
@@ -385,6 +384,22 @@ func tailDelta(d *trace.DeltaWriter, at int, tail, text []byte, from int) {
 		i = j + 1
 	}
 	d.Literal(at+lit, tail[lit:])
+}
+
+// equalRun returns how many leading bytes a and b have in common, comparing
+// eight at a time.
+func equalRun(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // alone reports whether nobody else can have written the data region since

@@ -327,3 +327,23 @@ func TestWritesRebuildMemory(t *testing.T) {
 		})
 	}
 }
+
+// equalRun agrees with a byte-by-byte count, wherever the first difference is.
+func TestEqualRun(t *testing.T) {
+	for n := 0; n <= 20; n++ {
+		a := []byte("abcdefghijklmnopqrstuvwxyz")[:n]
+		if got := equalRun(a, a); got != n {
+			t.Errorf("equalRun(a, a), len %d = %d", n, got)
+		}
+		for k := 0; k < n; k++ {
+			b := append([]byte(nil), a...)
+			b[k] = '#'
+			if got := equalRun(a, b); got != k {
+				t.Errorf("len %d, first difference at %d: equalRun = %d", n, k, got)
+			}
+			if got := equalRun(a, b[:k]); got != k {
+				t.Errorf("len %d against %d: equalRun = %d", n, k, got)
+			}
+		}
+	}
+}
