@@ -73,8 +73,12 @@ func (r *ringRecorder) put(e *trace.Event) {
 		r.buf = r.buf[:0] // cannot happen with the sizes we use; never block forever
 	}
 	for i := 0; !r.ring.TryAppend(e.Seq, r.buf); i++ {
-		// The controller frees room only for what it can see.
+		// The controller frees room only by writing out what it can see
+		// and may write: publish, and say that nothing before this event
+		// waits (else a section whose own events fill the ring would wait
+		// for itself).
 		r.ring.Publish()
+		r.slot.SetPending(e.Seq)
 		select {
 		case <-r.gone:
 			return

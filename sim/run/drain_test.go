@@ -3,6 +3,7 @@ package run
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/comanda/comanda/shm"
 	"github.com/comanda/comanda/trace"
@@ -65,5 +66,47 @@ func TestDrainMergesInOrder(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("drained sequence (-want +got):\n%s", diff)
+	}
+}
+
+// A worker whose section records more than its ring holds (held back until
+// the section ends) still gets room: when the ring is full it publishes
+// what it has and lets the controller write it out.
+func TestHeldSectionLargerThanRing(t *testing.T) {
+	g := shm.Geometry{Workers: 1, Producers: 1, DataSize: 4096, RingSize: 1 << 10, OrdersPerProducer: 8}
+	seg, err := shm.Format(shm.NewMemory(g.Size()), g, [16]byte{}, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []uint64
+	d := &drainer{seg: seg, ctl: &ctlRecorder{seg: seg, full: true}, slots: 1,
+		out: func(seq uint64, body []byte) { got = append(got, seq) }}
+	gone := make(chan struct{})
+	defer close(gone)
+	rec := newRingRecorder(seg, 0, true, gone)
+	rec.hold = true
+	const n = 500 // about 40 bytes each in the ring: 20 rings' worth
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < n; i++ {
+			rec.Record(&trace.Event{Kind: trace.MemRead, Worker: 0, Arg2: int64(i + 1)})
+		}
+		rec.flush()
+	}()
+	deadline := time.After(10 * time.Second)
+	for finished := false; !finished; {
+		select {
+		case <-done:
+			finished = true
+		case <-deadline:
+			t.Fatalf("the worker still waits for room after 10 s (%d events out)", len(got))
+		default:
+			d.drain()
+		}
+	}
+	d.drainAll()
+	if len(got) != n || got[0] != 1 || got[n-1] != n {
+		t.Fatalf("drained %d events (%v…); want 1…%d", len(got), got[:min(3, len(got))], n)
 	}
 }
