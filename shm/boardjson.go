@@ -319,7 +319,8 @@ type Span struct {
 // k-th order, -(j+2) when it is order j changed, or -1 for an order added. The text of unchanged orders
 // is copied instead of formatted. It also appends to spans where each piece
 // of the new text came from, relative to the start of the encoding (for a
-// writer that describes its write as copies of what was there before).
+// writer that describes its write as copies of what was there before); the
+// last span is always the stats, a literal.
 func (d *BoardDecoder) AppendMapped(dst []byte, b *Board, src []int, spans []Span) ([]byte, []Span) {
 	base := len(dst)
 	lit := func(from int) {

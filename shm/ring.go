@@ -27,9 +27,6 @@ const (
 
 func align8(n int) int { return (n + 7) &^ 7 }
 
-// Cap returns the ring's size in bytes (0: the run records no events).
-func (r Ring) Cap() int { return len(r.buf) }
-
 // Fits reports whether a record with a body of n bytes can ever fit.
 func (r Ring) Fits(n int) bool { return align8(ringRecHeader+n)*2 <= len(r.buf) }
 
@@ -46,9 +43,6 @@ type RingWriter struct {
 func (r Ring) Writer() RingWriter {
 	return RingWriter{ring: r, head: atomic.LoadUint64(r.head), tail: atomic.LoadUint64(r.tail)}
 }
-
-// Cap returns the ring's size in bytes (0: the run records no events).
-func (w *RingWriter) Cap() int { return w.ring.Cap() }
 
 // Fits reports whether a record with a body of n bytes can ever fit.
 func (w *RingWriter) Fits(n int) bool { return w.ring.Fits(n) }

@@ -354,7 +354,7 @@ func (w *Worker) knownDelta(env *Env, region []byte, off, n int) ([]byte, bool) 
 		switch {
 		case sp.Src >= 0:
 			d.Copy(at, sp.Len, w.readAt+sp.Src)
-		case k == last && sp.Off+sp.Len == len(w.out)-4:
+		case k == last: // the stats (see shm.BoardDecoder.AppendMapped)
 			tailDelta(&d, at, w.out[4+sp.Off:], text, w.readAt)
 		default:
 			lit(at, w.out[4+sp.Off:4+sp.Off+sp.Len])

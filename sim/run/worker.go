@@ -94,9 +94,9 @@ func WorkerMain(segPath string, slot int, stderr io.Writer) int {
 
 	w := sim.NewWorker(cfg, slot, sl.Incarnation())
 	rec := newRingRecorder(seg, slot, cfg.Trace, gone)
-	// In free mode a section's events are published when it ends (writes'
-	// deltas are computed outside the lock); a paced write is shown chunk by
-	// chunk as it happens, so it is not held back.
+	// In free mode a section's events are published together when it ends;
+	// a paced write is shown chunk by chunk as it happens, so it is not
+	// held back.
 	rec.hold = cfg.Trace && !seg.HasFlag(shm.FlagStepped) && cfg.WritePace == 0
 	b := &body{w: w, seg: seg, slot: slot, pid: os.Getpid(), start: monotonicSince(seg.StartNano()), spin: spinFor(cfg),
 		rec: rec, ring: rec, gone: gone, nudge: nudge}
