@@ -419,11 +419,14 @@ func (w *Worker) acquire(env *Env) Outcome {
 		w.emit(env, trace.LockSkipped, i, 0, 0, 0, nil)
 		return w.acquired(env)
 	}
-	lock := w.Lock(env.Seg, i)
+	ok, seen := w.Lock(env.Seg, i).TryLock(env.PID)
 	if !w.contended {
+		// Recorded once tried: a worker that takes the lock again right
+		// after it let it go leaves it free no longer than without a
+		// trace (else others take it over in that moment, and every such
+		// handover costs both the cache).
 		w.emit(env, trace.LockAttempted, i, 0, 0, 0, nil)
 	}
-	ok, seen := lock.TryLock(env.PID)
 	if !ok {
 		if !w.contended {
 			w.contended = true
