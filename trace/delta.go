@@ -67,6 +67,20 @@ func Diff(dst []byte, base int, old, new []byte) []byte {
 		end -= commonSuffix(old[i:], new[i:])
 	}
 	d := differ{out: dst, base: base, old: old, new: new}
+	if len(old) == len(new) && end-i < minSame+2 {
+		// A few bytes changed in place (the shadow copy's flip word, a
+		// counter): one literal, as run would find after a search. Between
+		// two changed bytes there is no room for minSame unchanged ones,
+		// nor for a copy.
+		d.literal(i, end)
+		return d.out
+	}
+	return d.search(i, end)
+}
+
+// search encodes new[i:end], the changed part of the window, looking for
+// unchanged and moved bytes, and returns the delta.
+func (d *differ) search(i, end int) []byte {
 	d.run(i, end)
 	if d.tbl != nil {
 		tablePool.Put(d.tbl)

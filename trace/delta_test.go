@@ -150,6 +150,36 @@ func TestDiffPatchRandom(t *testing.T) {
 	}
 }
 
+// A change of a few bytes in place is told as one literal without a
+// search: the same delta the search finds.
+func TestDiffSmallChangeNeedsNoSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 20000; n++ {
+		old := make([]byte, 1+rng.IntN(24))
+		for k := range old {
+			old[k] = byte(rng.IntN(3)) // few values: runs of equal bytes
+		}
+		new := append([]byte(nil), old...)
+		// One byte changed, and another up to 9 bytes on: the window
+		// between them is sometimes small enough for no search, sometimes
+		// not.
+		at := rng.IntN(len(new))
+		new[at] ^= 1
+		if k := at + rng.IntN(10); k < len(new) {
+			new[k] ^= 2
+		}
+		i := commonPrefix(old, new)
+		if i == len(new) {
+			continue
+		}
+		end := len(new) - commonSuffix(old[i:], new[i:])
+		slow := (&differ{base: 100, old: old, new: new}).search(i, end)
+		if got := Diff(nil, 100, old, new); !bytes.Equal(got, slow) {
+			t.Fatalf("Diff(%x, %x) = %x, the search gives %x", old, new, got, slow)
+		}
+	}
+}
+
 func TestDiffUnequalLengths(t *testing.T) {
 	old := []byte("hello, world")
 	for _, new := range []string{"hello", "hello, world and more", ""} {
