@@ -149,3 +149,16 @@ func BenchmarkIndexMillion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAppendEvent measures the encoding of typical events into a
+// reused buffer, as a worker encodes each event of a traced run; ns/op is
+// the cost of one event.
+func BenchmarkAppendEvent(b *testing.B) {
+	events := typicalEvents(1 << 10)
+	var buf []byte
+	i := 0
+	for b.Loop() {
+		buf = AppendEvent(buf[:0], &events[i])
+		i = (i + 1) & (len(events) - 1)
+	}
+}
