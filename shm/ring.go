@@ -51,9 +51,21 @@ func (w *RingWriter) Fits(n int) bool { return w.ring.Fits(n) }
 // nothing, when the ring has no room now: the caller publishes what it
 // appended, waits for the reader, and retries.
 func (w *RingWriter) TryAppend(seq uint64, body []byte) bool {
+	room, ok := w.Room(len(body))
+	if ok {
+		w.Commit(seq, copy(room, body))
+	}
+	return ok
+}
+
+// Room returns the space, max bytes long, where the body of the next
+// record goes, so that it can be encoded in place; Commit appends the
+// record. It returns false when the ring has no room for such a record now
+// (see TryAppend).
+func (w *RingWriter) Room(max int) ([]byte, bool) {
 	buf := w.ring.buf
 	size := uint64(len(buf))
-	need := uint64(align8(ringRecHeader + len(body)))
+	need := uint64(align8(ringRecHeader + max))
 	pos := w.head % size
 	pad := uint64(0)
 	if pos+need > size {
@@ -62,7 +74,7 @@ func (w *RingWriter) TryAppend(seq uint64, body []byte) bool {
 	if w.head+pad+need-w.tail > size {
 		w.tail = atomic.LoadUint64(w.ring.tail)
 		if w.head+pad+need-w.tail > size {
-			return false
+			return nil, false
 		}
 	}
 	if pad > 0 {
@@ -70,12 +82,16 @@ func (w *RingWriter) TryAppend(seq uint64, body []byte) bool {
 		w.head += pad
 		pos = 0
 	}
-	rec := buf[pos : pos+need]
-	binary.LittleEndian.PutUint32(rec[0:], uint32(len(body)))
+	return buf[pos+ringRecHeader : pos+need], true
+}
+
+// Commit appends, unpublished, the record whose body is the first n bytes
+// of the space Room returned.
+func (w *RingWriter) Commit(seq uint64, n int) {
+	rec := w.ring.buf[w.head%uint64(len(w.ring.buf)):]
+	binary.LittleEndian.PutUint32(rec[0:], uint32(n))
 	binary.LittleEndian.PutUint64(rec[8:], seq)
-	copy(rec[ringRecHeader:], body)
-	w.head += need
-	return true
+	w.head += uint64(align8(ringRecHeader + n))
 }
 
 // Publish makes the records appended so far visible to the reader.

@@ -101,12 +101,20 @@ const (
 // Writer.WriteRaw without decoding them again. AppendEvent does not check e:
 // a body with an invalid Kind fails DecodeEvent.
 func AppendEvent(dst []byte, e *Event) []byte {
-	// Room for the largest head first, then plain stores: an append per
-	// byte costs about twice as much (a worker encodes every event of a
-	// traced run inside its critical section).
 	n := len(dst)
-	dst = slices.Grow(dst, maxEventHead+len(e.Data))
-	b := dst[n : n+maxEventHead]
+	dst = slices.Grow(dst, MaxEventSize(len(e.Data)))
+	return dst[:n+PutEvent(dst[n:n+MaxEventSize(len(e.Data))], e)]
+}
+
+// MaxEventSize is the most bytes the body of an event with dataLen bytes of
+// Data takes.
+func MaxEventSize(dataLen int) int { return maxEventHead + dataLen }
+
+// PutEvent encodes e, as AppendEvent does, at the start of b, which holds
+// at least MaxEventSize(len(e.Data)) bytes, and returns how many it took. A
+// worker encodes straight into its ring with it, with plain stores (an
+// append per byte costs about twice as much).
+func PutEvent(b []byte, e *Event) int {
 	b[0], b[1] = byte(e.Kind), e.Worker
 	var mask byte
 	k := 3
@@ -142,9 +150,10 @@ func AppendEvent(dst []byte, e *Event) []byte {
 	if len(e.Data) != 0 {
 		mask |= hasData
 		k += binary.PutUvarint(b[k:], uint64(len(e.Data)))
+		k += copy(b[k:], e.Data)
 	}
 	b[2] = mask
-	return append(dst[:n+k], e.Data...)
+	return k
 }
 
 // maxEventHead is the most bytes of an event body before its data: kind,

@@ -24,7 +24,6 @@ type ringRecorder struct {
 	slot    shm.Slot
 	ring    shm.RingWriter
 	full    bool
-	buf     []byte
 	gone    <-chan struct{}
 	hold    bool // publish at flush, not after each event
 	pending bool // the slot's pending word is set
@@ -68,11 +67,17 @@ func (r *ringRecorder) flush() {
 
 // put encodes the event into the ring, waiting for room if need be.
 func (r *ringRecorder) put(e *trace.Event) {
-	r.buf = trace.AppendEvent(r.buf[:0], e)
-	if !r.ring.Fits(len(r.buf)) {
-		r.buf = r.buf[:0] // cannot happen with the sizes we use; never block forever
+	size := trace.MaxEventSize(len(e.Data))
+	if !r.ring.Fits(size) {
+		// Cannot happen with the sizes we use; never block forever.
+		e.Data = nil
+		size = trace.MaxEventSize(0)
 	}
-	for i := 0; !r.ring.TryAppend(e.Seq, r.buf); i++ {
+	for i := 0; ; i++ {
+		if room, ok := r.ring.Room(size); ok {
+			r.ring.Commit(e.Seq, trace.PutEvent(room, e))
+			return
+		}
 		// The controller frees room only by writing out what it can see
 		// and may write: publish, and say that nothing before this event
 		// waits (else a section whose own events fill the ring would wait
