@@ -41,7 +41,7 @@ func BenchmarkOrdersPerSecond(b *testing.B) {
 // of each, taking turns at going first; the ratio is the median of the
 // pairs' ratios, and the rates are medians too.
 func BenchmarkRecordingCost(b *testing.B) {
-	const pairs = 5
+	const pairs = 7
 	median := func(xs []float64) float64 {
 		sort.Float64s(xs)
 		return xs[len(xs)/2]
