@@ -58,8 +58,8 @@ func (w *RingWriter) TryAppend(seq uint64, body []byte) bool {
 	return ok
 }
 
-// Room returns the space, max bytes long, where the body of the next
-// record goes, so that it can be encoded in place; Commit appends the
+// Room returns the space, at least max bytes long, where the body of the
+// next record goes, so that it can be encoded in place; Commit appends the
 // record. It returns false when the ring has no room for such a record now
 // (see TryAppend).
 func (w *RingWriter) Room(max int) ([]byte, bool) {
