@@ -85,6 +85,7 @@ type liveScreen struct {
 func newLiveScreen(a *app, s *scenarios.Scenario) *liveScreen {
 	l := &liveScreen{a: a, scen: s, on: onLive, delay: defaultDelay}
 	l.p = newPanels(a.o.Lang, a.theme)
+	l.p.followLog = true
 	l.lay = newLayout(l.p, onLive)
 	l.p.onSelect = func(slot int) { l.selected = slot; l.redraw() }
 	l.showEmpty()
@@ -102,6 +103,7 @@ func (l *liveScreen) live() bool { return l.state == stateRunning || l.state == 
 func newTakeOverScreen(a *app, opts *runner.Options, step uint64) *liveScreen {
 	l := &liveScreen{a: a, take: opts, takeStep: step, on: onLive, delay: defaultDelay}
 	l.p = newPanels(a.o.Lang, a.theme)
+	l.p.followLog = true
 	l.lay = newLayout(l.p, onLive)
 	l.p.onSelect = func(slot int) { l.selected = slot; l.redraw() }
 	l.showEmpty()

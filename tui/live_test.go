@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -423,4 +424,47 @@ func TestLiveMessagesInPortuguese(t *testing.T) {
 	}
 	r.quit()
 	noLeftovers(t, nil)
+}
+
+// A live run's log panel is given only as many of the log's last lines as
+// it has rows (it is scrolled back to the end at every frame): it is still
+// full, and ends with the last line. A replay's log keeps its lines, to be
+// scrolled through.
+func TestLiveLogFollowsTheEnd(t *testing.T) {
+	a, s := testApp(t, i18n.EN, 120, 40)
+	sc, err := scenarios.LoadBundled("restaurante")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLiveScreen(a, sc)
+	w, h := s.Size()
+	l.lay.SetRect(0, 0, w, h)
+	l.lay.build()
+	l.lay.Draw(s) // the panels learn their sizes
+	f := &frame{}
+	for i := 0; i < 300; i++ {
+		f.log = append(f.log, logLine{at: "16:20:31", text: fmt.Sprintf("line %d", i)})
+	}
+	l.p.showLog(f)
+	_, _, _, rows := l.p.log.GetInnerRect()
+	given := strings.Split(l.p.log.GetText(true), "\n")
+	if rows < 3 || len(given) != rows {
+		t.Fatalf("the log panel has %d rows and was given %d lines", rows, len(given))
+	}
+	s.Clear()
+	l.lay.Draw(s)
+	s.Show()
+	screen := contents(s)
+	for _, want := range []string{"line 299", fmt.Sprintf("line %d", 300-rows)} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the log panel lacks %q:\n%s", want, screen)
+		}
+	}
+
+	p := newPanels(a.o.Lang, a.theme) // a replay's panels
+	p.log.SetRect(0, 0, 60, 10)
+	p.showLog(f)
+	if n := len(strings.Split(p.log.GetText(true), "\n")); n != logShown {
+		t.Errorf("a replay's log panel was given %d lines, want %d", n, logShown)
+	}
 }
