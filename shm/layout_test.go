@@ -1,6 +1,7 @@
 package shm
 
 import (
+	"bytes"
 	"os"
 	"testing"
 	"unsafe"
@@ -140,43 +141,61 @@ func TestLedger(t *testing.T) {
 	}
 }
 
+// TestRingWraps fills a small ring again and again, reading a few records
+// each time: records come out in order and whole, whether they leave a gap
+// at the ring's end (bodies of 1 to 5 bytes take 24 of its 256) or end
+// exactly at it (bodies of 16 bytes take 32). Every other round a new
+// writer takes over from the published head, as a restarted worker does.
 func TestRingWraps(t *testing.T) {
-	seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
-	w, r := seg.Ring(0).Writer(), seg.Ring(0).Reader()
-	next := uint64(1)
-	got := uint64(1)
-	for round := 0; round < 200; round++ {
-		for w.TryAppend(next, []byte{byte(next), byte(next >> 8), 7, 7, 7}[:1+int(next%5)]) {
-			next++
+	for _, bodyLen := range []func(seq uint64) int{
+		func(seq uint64) int { return 1 + int(seq%5) },
+		func(uint64) int { return 16 },
+	} {
+		seg := newTestSegment(t, Geometry{Workers: 4, Producers: 4, DataSize: 4096, RingSize: 256, OrdersPerProducer: 8})
+		w, r := seg.Ring(0).Writer(), seg.Ring(0).Reader()
+		next := uint64(1)
+		got := uint64(1)
+		body := func(seq uint64) []byte {
+			b := bytes.Repeat([]byte{7}, bodyLen(seq))
+			b[0] = byte(seq)
+			return b
 		}
-		w.Publish()
-		// Full: read some, check order and content, give the room back.
-		for i := 0; i < 3; i++ {
-			seq, body, ok := r.Peek()
-			if !ok {
-				t.Fatalf("ring empty after a failed append")
+		for round := 0; round < 200; round++ {
+			if round%2 == 1 {
+				w = seg.Ring(0).Writer()
 			}
-			if seq != got || body[0] != byte(got) || len(body) != 1+int(got%5) {
-				t.Fatalf("Peek = %d %v; want seq %d", seq, body, got)
+			for w.TryAppend(next, body(next)) {
+				next++
+			}
+			w.Publish()
+			// Full: read some, check order and content, give the room back.
+			for i := 0; i < 3; i++ {
+				seq, b, ok := r.Peek()
+				if !ok {
+					t.Fatalf("ring empty after a failed append")
+				}
+				if seq != got || !bytes.Equal(b, body(got)) {
+					t.Fatalf("Peek = %d %v; want seq %d", seq, b, got)
+				}
+				r.Advance()
+				got++
+			}
+			r.Release()
+		}
+		for {
+			seq, _, ok := r.Peek()
+			if !ok {
+				break
+			}
+			if seq != got {
+				t.Fatalf("seq %d; want %d", seq, got)
 			}
 			r.Advance()
 			got++
 		}
-		r.Release()
-	}
-	for {
-		seq, _, ok := r.Peek()
-		if !ok {
-			break
+		if got != next {
+			t.Fatalf("read %d records, wrote %d", got-1, next-1)
 		}
-		if seq != got {
-			t.Fatalf("seq %d; want %d", seq, got)
-		}
-		r.Advance()
-		got++
-	}
-	if got != next {
-		t.Fatalf("read %d records, wrote %d", got-1, next-1)
 	}
 }
 

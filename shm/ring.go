@@ -27,9 +27,6 @@ const (
 
 func align8(n int) int { return (n + 7) &^ 7 }
 
-// Fits reports whether a record with a body of n bytes can ever fit.
-func (r Ring) Fits(n int) bool { return align8(ringRecHeader+n)*2 <= len(r.buf) }
-
 // A RingWriter appends records to a Ring for the ring's one writer. What
 // it appends stays invisible to the reader until Publish: a worker
 // publishes a critical section's events with one store, and the reader's
@@ -37,15 +34,20 @@ func (r Ring) Fits(n int) bool { return align8(ringRecHeader+n)*2 <= len(r.buf) 
 type RingWriter struct {
 	ring       Ring
 	head, tail uint64 // where the next record goes; the reader's tail as last read
+	pos        int    // where the next record goes in the ring's bytes: head modulo their length
 }
 
 // Writer returns a writer that appends after the records already there.
 func (r Ring) Writer() RingWriter {
-	return RingWriter{ring: r, head: atomic.LoadUint64(r.head), tail: atomic.LoadUint64(r.tail)}
+	w := RingWriter{ring: r, head: atomic.LoadUint64(r.head), tail: atomic.LoadUint64(r.tail)}
+	if len(r.buf) > 0 {
+		w.pos = int(w.head % uint64(len(r.buf)))
+	}
+	return w
 }
 
 // Fits reports whether a record with a body of n bytes can ever fit.
-func (w *RingWriter) Fits(n int) bool { return w.ring.Fits(n) }
+func (w *RingWriter) Fits(n int) bool { return align8(ringRecHeader+n)*2 <= len(w.ring.buf) }
 
 // TryAppend appends one record, unpublished. It returns false, writing
 // nothing, when the ring has no room now: the caller publishes what it
@@ -64,34 +66,36 @@ func (w *RingWriter) TryAppend(seq uint64, body []byte) bool {
 // (see TryAppend).
 func (w *RingWriter) Room(max int) ([]byte, bool) {
 	buf := w.ring.buf
-	size := uint64(len(buf))
-	need := uint64(align8(ringRecHeader + max))
-	pos := w.head % size
-	pad := uint64(0)
-	if pos+need > size {
-		pad = size - pos
+	need := align8(ringRecHeader + max)
+	pad := 0
+	if w.pos+need > len(buf) {
+		pad = len(buf) - w.pos // the record starts again at offset 0
 	}
-	if w.head+pad+need-w.tail > size {
+	if w.head+uint64(pad+need)-w.tail > uint64(len(buf)) {
 		w.tail = atomic.LoadUint64(w.ring.tail)
-		if w.head+pad+need-w.tail > size {
+		if w.head+uint64(pad+need)-w.tail > uint64(len(buf)) {
 			return nil, false
 		}
 	}
 	if pad > 0 {
-		binary.LittleEndian.PutUint32(buf[pos:], ringPad)
-		w.head += pad
-		pos = 0
+		binary.LittleEndian.PutUint32(buf[w.pos:], ringPad)
+		w.head += uint64(pad)
+		w.pos = 0
 	}
-	return buf[pos+ringRecHeader : pos+need], true
+	return buf[w.pos+ringRecHeader : w.pos+need], true
 }
 
 // Commit appends, unpublished, the record whose body is the first n bytes
 // of the space Room returned.
 func (w *RingWriter) Commit(seq uint64, n int) {
-	rec := w.ring.buf[w.head%uint64(len(w.ring.buf)):]
+	rec := w.ring.buf[w.pos:]
 	binary.LittleEndian.PutUint32(rec[0:], uint32(n))
 	binary.LittleEndian.PutUint64(rec[8:], seq)
-	w.head += uint64(align8(ringRecHeader + n))
+	size := align8(ringRecHeader + n)
+	w.head += uint64(size)
+	if w.pos += size; w.pos == len(w.ring.buf) {
+		w.pos = 0
+	}
 }
 
 // Publish makes the records appended so far visible to the reader.
