@@ -77,12 +77,7 @@ func (l Lock) TryLock(pid int) (bool, uint64) {
 // Unlock frees the lock, keeping its generation, and wakes one sleeper if
 // anybody sleeps. Only the holder calls it.
 func (l Lock) Unlock() {
-	for {
-		v := atomic.LoadUint64(l.word)
-		if atomic.CompareAndSwapUint64(l.word, v, v&^lockOwnerMask) {
-			break
-		}
-	}
+	atomic.AndUint64(l.word, ^uint64(lockOwnerMask))
 	if atomic.LoadUint64(l.sleepers) != 0 {
 		Wake32(l.low(), 1)
 	}
