@@ -96,10 +96,10 @@ const (
 )
 
 // AppendEvent appends the body encoding of e to dst and returns the extended
-// slice. It is the encoding Writer.Write frames; worker processes use it to
-// encode into shared-memory rings, and the controller passes such bodies to
-// Writer.WriteRaw without decoding them again. AppendEvent does not check e:
-// a body with an invalid Kind fails DecodeEvent.
+// slice. It is the encoding Writer.Write frames; worker processes encode the
+// same into shared-memory rings (PutEvent), and the controller passes such
+// bodies to Writer.WriteRaw without decoding them again. AppendEvent does
+// not check e: a body with an invalid Kind fails DecodeEvent.
 func AppendEvent(dst []byte, e *Event) []byte {
 	n := len(dst)
 	dst = slices.Grow(dst, MaxEventSize(len(e.Data)))
@@ -112,8 +112,7 @@ func MaxEventSize(dataLen int) int { return maxEventHead + dataLen }
 
 // PutEvent encodes e, as AppendEvent does, at the start of b, which holds
 // at least MaxEventSize(len(e.Data)) bytes, and returns how many it took. A
-// worker encodes straight into its ring with it, with plain stores (an
-// append per byte costs about twice as much).
+// worker encodes straight into its ring with it.
 func PutEvent(b []byte, e *Event) int {
 	b[0], b[1] = byte(e.Kind), e.Worker
 	var mask byte
