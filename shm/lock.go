@@ -77,6 +77,9 @@ func (l Lock) TryLock(pid int) (bool, uint64) {
 // Unlock frees the lock, keeping its generation, and wakes one sleeper if
 // anybody sleeps. Only the holder calls it.
 func (l Lock) Unlock() {
+	// One locked AND: nobody else changes the word while it is held (a
+	// take-over needs the holder dead), and a load and a compare-and-swap
+	// would fetch the contended line twice.
 	atomic.AndUint64(l.word, ^uint64(lockOwnerMask))
 	if atomic.LoadUint64(l.sleepers) != 0 {
 		Wake32(l.low(), 1)
