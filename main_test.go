@@ -32,9 +32,21 @@ var update = flag.Bool("update", false, "rewrite testdata from current output")
 // puts a copy named "comanda" first in $PATH, and the worker processes a run
 // starts are that same copy, re-executed.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(removesBinary{m}, map[string]func(){
 		"comanda": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
+}
+
+// removesBinary runs the tests, then removes the binary the benchmarks
+// built (see realBinary), so that no run leaves it behind.
+type removesBinary struct{ m *testing.M }
+
+func (r removesBinary) Run() int {
+	code := r.m.Run()
+	if built != "" {
+		os.RemoveAll(filepath.Dir(built))
+	}
+	return code
 }
 
 // TestScripts runs the command-line scripts in testdata/script.
