@@ -46,13 +46,13 @@ func BenchmarkRecordingCost(b *testing.B) {
 		sort.Float64s(xs)
 		return xs[len(xs)/2]
 	}
+	untraced := func() float64 { return runJSON(b, "--fast", "--duration", "2s").Throughput }
+	traced := func() float64 {
+		return runJSON(b, "--fast", "--duration", "2s", "--trace", filepath.Join(b.TempDir(), "t.trace")).Throughput
+	}
 	for i := 0; i < b.N; i++ {
 		var without, with, ratios []float64
 		for p := 0; p < pairs; p++ {
-			untraced := func() float64 { return runJSON(b, "--fast", "--duration", "2s").Throughput }
-			traced := func() float64 {
-				return runJSON(b, "--fast", "--duration", "2s", "--trace", filepath.Join(b.TempDir(), "t.trace")).Throughput
-			}
 			var u, t float64
 			if p%2 == 0 {
 				u, t = untraced(), traced()

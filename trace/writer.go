@@ -390,7 +390,7 @@ func (w *Writer) Write(e *Event) error {
 
 // WriteRaw appends the body of event seq, made by AppendEvent, framing it
 // without re-encoding it. Bodies come from the workers' rings, where
-// AppendEvent made them, and seq is the number the ring carries beside the
+// PutEvent made them, and seq is the number the ring carries beside the
 // body, so only what the writer itself relies on is checked: the kind, and
 // a sequence number that follows the last. Decoding every field would cost
 // more than the rest of the write; a reader still rejects a body that does

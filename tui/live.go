@@ -83,8 +83,12 @@ type liveScreen struct {
 
 // newLiveScreen prepares the live view of scenario s (not started).
 func newLiveScreen(a *app, s *scenarios.Scenario) *liveScreen {
-	l := &liveScreen{a: a, scen: s, on: onLive, delay: defaultDelay}
-	l.p = newPanels(a.o.Lang, a.theme)
+	return (&liveScreen{a: a, scen: s, on: onLive, delay: defaultDelay}).init()
+}
+
+// init makes the screen's panels and layout, and shows them empty.
+func (l *liveScreen) init() *liveScreen {
+	l.p = newPanels(l.a.o.Lang, l.a.theme)
 	l.p.followLog = true
 	l.lay = newLayout(l.p, onLive)
 	l.p.onSelect = func(slot int) { l.selected = slot; l.redraw() }
@@ -101,13 +105,7 @@ func (l *liveScreen) live() bool { return l.state == stateRunning || l.state == 
 // newTakeOverScreen prepares the live view of a recorded run taken over at
 // a step (see runner.TakeOver).
 func newTakeOverScreen(a *app, opts *runner.Options, step uint64) *liveScreen {
-	l := &liveScreen{a: a, take: opts, takeStep: step, on: onLive, delay: defaultDelay}
-	l.p = newPanels(a.o.Lang, a.theme)
-	l.p.followLog = true
-	l.lay = newLayout(l.p, onLive)
-	l.p.onSelect = func(slot int) { l.selected = slot; l.redraw() }
-	l.showEmpty()
-	return l
+	return (&liveScreen{a: a, take: opts, takeStep: step, on: onLive, delay: defaultDelay}).init()
 }
 
 // options returns the options of the run to start.
